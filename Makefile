@@ -1,0 +1,55 @@
+# Two commands do all the set-up on a fresh machine: `make test` and `make demo`.
+# Each target installs what it needs (Python venv, npm packages, a Chromium) first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+
+.PHONY: setup test unit e2e lint demo bench build clean
+
+setup: $(VENV)/.installed node_modules/.installed .browser-ready
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium where it exists or apt can install it (root); otherwise Playwright's own build.
+.browser-ready: $(VENV)/.installed
+	@if [ -x /usr/bin/chromium ]; then echo "browser: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || $(PY) -m playwright install chromium; \
+	else $(PY) -m playwright install chromium; fi
+	touch $@
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check heap_device tests e2e bench
+	$(VENV)/bin/ruff format --check heap_device tests e2e bench
+
+unit: setup
+	$(PY) -m pytest tests
+
+e2e: setup
+	$(PY) -m pytest e2e
+
+test: setup lint
+	$(PY) -m pytest tests e2e
+
+build: setup
+	$(VENV)/bin/heap-device build --out build/heap
+
+demo: setup
+	$(VENV)/bin/heap-device demo --port $(PORT)
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build site .pytest_cache .hypothesis .browser-ready
