@@ -1,0 +1,222 @@
+"""A RudderStack message -> the ordered list of Heap calls it means (SPEC section 4).
+
+Calls are data, `[("identify", ["u-1"]), ("addUserProperties", [{"plan": "pro"}])]`, so the
+same function is unit-tested on CPython, applied in the browser and shown in the demo.
+Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in debug mode.
+"""
+
+from heap_device import loader, wire
+from heap_device.properties import (
+    NeedsOrder,
+    cut,
+    normalise,
+    properties_of,
+    utf16_length,
+)
+
+IDENTITY_MAX = 254
+EVENT_NAME_MAX = 255
+PAGE_EVENT = "Page Viewed"
+# Identities Heap would merge every user into, irreversibly (compared case-insensitively).
+PLACEHOLDER_IDENTITIES = (
+    "undefined",
+    "null",
+    "none",
+    "nil",
+    "nan",
+    "true",
+    "false",
+    "[object object]",
+    "anonymous",
+    "unknown",
+    "user",
+    "guest",
+)
+
+
+def calls_for_json(text, settings):
+    """The adapter's JSON text for one message -> (calls, notes)."""
+    try:
+        message = wire.decode(text)
+    except ValueError:
+        return [], [("warn", "heap-device: a message was not valid JSON and was skipped")]
+    try:
+        return calls_for(message, settings)
+    except NeedsOrder:
+        # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
+        return calls_for(wire.decode_ordered(text), settings)
+
+
+def calls_for(message, settings):
+    """A message (decoded JSON) -> (calls, notes). Never raises for bad message content."""
+    notes = []
+    if not isinstance(message, dict):
+        return [], [("warn", "heap-device: a message that is not an object was skipped")]
+    kind = message.get("type")
+    handler = HANDLERS.get(kind) if type(kind) is str else None
+    if handler is None:
+        notes.append(("warn", "heap-device: message type %s is not supported; skipped" % _q(kind)))
+        return [], notes
+    calls = handler(message, settings, notes)
+    return calls, notes
+
+
+def _q(value):
+    if type(value) is str:
+        return '"%s"' % cut(value, 80)
+    return wire.encode(value) if value is None or wire.is_number(value) else type(value).__name__
+
+
+def identity_of(value):
+    """A userId or groupId as Heap takes it: a trimmed string or a finite number, else None."""
+    if type(value) is str:
+        return value.strip()
+    if wire.is_number(value) and wire.is_finite(value):
+        return value
+    return None
+
+
+def _checked_id(value, what, placeholders, notes):
+    identity = identity_of(value)
+    if identity is None:
+        if value is not None:
+            notes.append(
+                (
+                    "warn",
+                    "heap-device: %s %s is not a string or number; ignored" % (what, _q(value)),
+                )
+            )
+        return None
+    text = identity if type(identity) is str else wire.number_text(identity)
+    if not text:
+        notes.append(("warn", "heap-device: %s is empty; refused" % what))
+        return None
+    if utf16_length(text) > IDENTITY_MAX:
+        notes.append(
+            (
+                "warn",
+                "heap-device: %s is %d characters, over Heap's %d; refused"
+                % (what, utf16_length(text), IDENTITY_MAX),
+            )
+        )
+        return None
+    if placeholders and text.lower() in placeholders:
+        notes.append(
+            (
+                "warn",
+                "heap-device: %s %s refused: Heap would merge every user "
+                "identified with it into one profile" % (what, _q(text)),
+            )
+        )
+        return None
+    return identity
+
+
+def _user_properties(sources, settings, notes):
+    return normalise(sources, True, settings["arrayFormat"], notes)
+
+
+def identify(message, settings, notes):
+    calls = []
+    identity = _checked_id(message.get("userId"), "identity", PLACEHOLDER_IDENTITIES, notes)
+    if identity is not None:
+        calls.append(("identify", [identity]))
+    context = properties_of(message.get("context"))
+    traits = _user_properties(
+        [properties_of(context.get("traits")), properties_of(message.get("traits"))],
+        settings,
+        notes,
+    )
+    if "user_id" in traits:
+        del traits["user_id"]
+        notes.append(("info", 'dropped trait "user_id": Heap does not allow it as a user property'))
+    if traits:
+        calls.append(("addUserProperties", [traits]))
+    return calls
+
+
+def event_name(value, notes):
+    """A track event's name: trimmed, numbers as text, cut to 255; None when there is none."""
+    if type(value) is str:
+        name = value.strip()
+    elif wire.is_number(value) and wire.is_finite(value):
+        name = wire.number_text(value)
+    else:
+        name = ""
+    if not name:
+        notes.append(
+            ("warn", "heap-device: track call without an event name (%s); skipped" % _q(value))
+        )
+        return None
+    short = cut(name, EVENT_NAME_MAX)
+    if len(short) < len(name):
+        notes.append(("info", "event name cut to %d characters" % EVENT_NAME_MAX))
+    return short
+
+
+def _event_properties(message, settings, notes):
+    return normalise(
+        [properties_of(message.get("properties"))], False, settings["arrayFormat"], notes
+    )
+
+
+def track(message, settings, notes):
+    name = event_name(message.get("event"), notes)
+    if name is None:
+        return []
+    return [("track", [name, _event_properties(message, settings, notes)])]
+
+
+def page(message, settings, notes):
+    if not settings["trackPageCalls"]:
+        notes.append(
+            (
+                "debug",
+                "page call not sent: Heap captures page views itself "
+                '(set trackPageCalls to send them as "%s")' % PAGE_EVENT,
+            )
+        )
+        return []
+    return [("track", [PAGE_EVENT, _event_properties(message, settings, notes)])]
+
+
+def group(message, settings, notes):
+    calls = []
+    group_id = _checked_id(message.get("groupId"), "groupId", (), notes)
+    if group_id is not None:
+        calls.append(("addUserProperties", [{settings["accountIdProperty"]: group_id}]))
+    traits = _user_properties([properties_of(message.get("traits"))], settings, notes)
+    if traits:
+        if loader.has_method(settings, "addAccountProperties"):
+            calls.append(("addAccountProperties", [traits]))
+        else:
+            notes.append(
+                (
+                    "warn",
+                    "heap-device: group traits not sent: Heap's classic loader has "
+                    'no addAccountProperties; use sdk "v5"',
+                )
+            )
+    return calls
+
+
+def alias(message, settings, notes):
+    notes.append(("debug", "alias call not sent: Heap has no alias"))
+    return []
+
+
+def reset(message, settings, notes):
+    if not settings["resetOnReset"]:
+        notes.append(("debug", "reset not sent to Heap: resetOnReset is false"))
+        return []
+    return [("resetIdentity", [])]
+
+
+HANDLERS = {
+    "identify": identify,
+    "track": track,
+    "page": page,
+    "group": group,
+    "alias": alias,
+    "reset": reset,
+}

@@ -1,0 +1,189 @@
+"""Normalising properties into what Heap accepts (SPEC section 5).
+
+Heap takes flat objects whose values are booleans, numbers or strings within length limits.
+Lengths are counted in UTF-16 code units, as Heap's JavaScript counts them, and a cut never
+splits a character.
+"""
+
+from heap_device import wire
+
+EVENT_VALUE_MAX = 1023
+USER_VALUE_MAX = 255
+KEY_MAX = 511
+CIRCULAR_MARK = "[Circular Reference]"  # the RudderStack SDK's mark where it cut a cycle
+NOTES_MAX = 20  # per message: enough to debug, bounded for huge inputs
+
+
+class NeedsOrder(Exception):
+    """The result depends on key order that this interpreter's dicts did not keep."""
+
+
+def utf16_length(text):
+    """How many UTF-16 code units JavaScript's `.length` gives for this string."""
+    if len(text.encode()) == len(text):
+        return len(text)
+    return len(text) + sum(1 for ch in text if ch > "\uffff")
+
+
+def cut(text, limit):
+    """The longest prefix of `text` within `limit` UTF-16 code units, whole characters only."""
+    if len(text) <= limit and len(text.encode()) <= limit:
+        return text
+    text = text[:limit]  # a code point is at least one unit, so nothing past here can fit
+    if utf16_length(text) <= limit:
+        return text
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ch > "\uffff" else 1
+        if units > limit:
+            return text[:i]
+    return text
+
+
+class Notes:
+    """What normalising dropped or cut and why; bounded so a huge input stays cheap."""
+
+    def __init__(self, sink):
+        self.sink = sink
+        self.count = 0
+
+    def add(self, text):
+        self.count += 1
+        if self.count <= NOTES_MAX:
+            self.sink.append(("info", text))
+
+    def close(self):
+        if self.count > NOTES_MAX:
+            self.sink.append(("info", "... and %d more" % (self.count - NOTES_MAX)))
+
+
+def _scalar_text(value):
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is str:
+        return value
+    return wire.number_text(value)
+
+
+def _is_scalar(value):
+    return type(value) is str or type(value) is bool or wire.is_number(value)
+
+
+def _array_text(items, array_format, limit):
+    """An array as one string: `a||b` for plain items in "joined" format, JSON text otherwise."""
+    if array_format == "joined":
+        joined = True
+        for item in items:
+            if not _is_scalar(item) or (wire.is_number(item) and not wire.is_finite(item)):
+                joined = False
+                break
+        if joined:
+            return "||".join(_scalar_text(item) for item in items)
+    _check_order(items)
+    # Long strings cannot change the first `limit` characters beyond their own first `limit`.
+    return wire.encode(_clip_strings(items, limit))
+
+
+def _clip_strings(items, limit):
+    if all(type(item) is not str or len(item) <= limit for item in items):
+        return items
+    return [item[: limit + 1] if type(item) is str else item for item in items]
+
+
+def _check_order(items):
+    # JSON text of an object with two or more keys shows their order.
+    if wire.ORDERED_DICTS:
+        return
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) > 1 and not wire.is_ordered(item):
+                raise NeedsOrder()
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def normalise(sources, for_user, array_format, sink):
+    """Flatten property objects into Heap's shape; notes on what was dropped or cut go to sink.
+
+    `sources` are dicts applied in order: a top-level key of a later one replaces the same key
+    of an earlier one, as `Object.assign` would.
+    """
+    limit = USER_VALUE_MAX if for_user else EVENT_VALUE_MAX
+    notes = Notes(sink)
+    out = {}
+    origin = {}  # flattened key -> the dict it came from, to judge order on a collision
+    # Depth-first, in source order, without recursion (MicroPython's stack is shallow).
+    stack = []
+    for i in range(len(sources) - 1, -1, -1):
+        stack.append(("", _top_items(sources[i], sources[i + 1 :]), sources[i]))
+    while stack:
+        prefix, items, parent = stack[-1]
+        step = next(items, None)
+        if step is None:
+            stack.pop()
+            continue
+        key, value = step
+        name = prefix + str(key)
+        if value is None or value == CIRCULAR_MARK:
+            notes.add('dropped "%s": %s' % (name, "null" if value is None else CIRCULAR_MARK))
+            continue
+        if isinstance(value, dict):
+            if value:
+                stack.append((name + ".", iter(value.items()), value))
+            else:
+                notes.add('dropped "%s": empty object' % name)
+            continue
+        if isinstance(value, (list, tuple)):
+            if not value:
+                notes.add('dropped "%s": empty array' % name)
+                continue
+            value = _array_text(value, array_format, limit)
+        elif value is True or value is False:
+            if for_user:
+                value = "true" if value else "false"
+        elif wire.is_number(value):
+            if not wire.is_finite(value):
+                notes.add('dropped "%s": not a finite number' % name)
+                continue
+        elif type(value) is not str:
+            notes.add('dropped "%s": unsupported value' % name)
+            continue
+        if type(value) is str:
+            short = cut(value, limit)
+            if len(short) < len(value):
+                notes.add('cut "%s" to %d characters (was %d)' % (name, limit, utf16_length(value)))
+                value = short
+        if len(name) > KEY_MAX or len(name.encode()) > KEY_MAX:
+            short = cut(name, KEY_MAX)
+            if len(short) < len(name):
+                notes.add('cut key "%s..." to %d characters' % (short[:40], KEY_MAX))
+                name = short
+        if name in out:
+            if not (wire.is_ordered(parent) and wire.is_ordered(origin[name])):
+                raise NeedsOrder()
+            notes.add('"%s" given twice: the later value wins' % name)
+        out[name] = value
+        origin[name] = parent
+    notes.close()
+    return out
+
+
+def _top_items(source, later):
+    for key, value in source.items():
+        replaced = False
+        for other in later:
+            if key in other:
+                replaced = True
+                break
+        if not replaced:
+            yield key, value
+
+
+def properties_of(value):
+    """A properties object; anything but an object (a string, an array, null) counts as none."""
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,29 @@
+import json
+
+import pytest
+
+from heap_device.calls import calls_for_json
+from heap_device.settings import resolve_settings
+
+APP_ID = "1234567890"
+
+
+@pytest.fixture
+def settings_for():
+    """Settings with a valid appId and the given overrides."""
+
+    def make(**overrides):
+        settings, _ = resolve_settings({"appId": APP_ID}, overrides)
+        return settings
+
+    return make
+
+
+def run(message, settings):
+    """A message through the same path the browser uses: JSON text in, calls and notes out."""
+    calls, notes = calls_for_json(json.dumps(message), settings)
+    return [[method, list(args)] for method, args in calls], notes
+
+
+def warnings(notes):
+    return [text for level, text in notes if level == "warn"]

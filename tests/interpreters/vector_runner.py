@@ -1,0 +1,43 @@
+"""Inside MicroPython or Pyodide: run every vector through the core, return the results as JSON."""
+
+import json
+import sys
+
+import vectors
+
+from heap_device.calls import calls_for_json
+from heap_device.errors import HeapDeviceError
+from heap_device.loader import loader_plan
+from heap_device.settings import resolve_settings
+
+
+def _warns(notes):
+    return [text for level, text in notes if level == "warn"]
+
+
+def run():
+    out = {"implementation": sys.implementation.name, "calls": [], "settings": [], "errors": []}
+    out["loader"] = []
+    with open("/vectors/messages.json") as texts:
+        messages = json.load(texts)
+    for (name, overrides, _, _, _), text in zip(vectors.CALLS, messages):
+        settings, _ = resolve_settings(vectors.APP, overrides)
+        try:
+            calls, notes = calls_for_json(text, settings)
+            got = [[method, list(args)] for method, args in calls]
+            out["calls"].append([name, got, _warns(notes)])
+        except Exception as error:  # reported, so the CPython side shows which row broke
+            out["calls"].append([name, "raised " + repr(error), []])
+    for name, config, options, _, _ in vectors.SETTINGS:
+        settings, notes = resolve_settings(config, options)
+        out["settings"].append([name, settings, _warns(notes)])
+    for name, config, options, _ in vectors.SETTINGS_ERRORS:
+        try:
+            resolve_settings(config, options)
+            out["errors"].append([name, None])
+        except HeapDeviceError as error:
+            out["errors"].append([name, str(error)])
+    for name, overrides, _ in vectors.LOADER:
+        settings, _ = resolve_settings(vectors.APP, overrides)
+        out["loader"].append([name, loader_plan(settings)])
+    return json.dumps(out)

@@ -1,0 +1,76 @@
+"""SPEC sections 4 and 5, one row a rule (the rows live in vectors.py)."""
+
+import copy
+import json
+
+import pytest
+from conftest import run, warnings
+from vectors import CALLS
+
+
+@pytest.mark.parametrize(
+    "overrides, message, expected, warning",
+    [row[1:] for row in CALLS],
+    ids=[row[0] for row in CALLS],
+)
+def test_message_gives_heap_calls(settings_for, overrides, message, expected, warning):
+    original = copy.deepcopy(message)
+    calls, notes = run(message, settings_for(**overrides))
+    assert calls == expected
+    found = warnings(notes)
+    if warning is None:
+        assert found == []
+    else:
+        assert len(found) == 1, found
+        assert warning in found[0]
+        assert found[0].startswith("heap-device: ")
+    assert message == original  # the input is never modified
+
+
+def test_vectors_have_unique_names():
+    names = [row[0] for row in CALLS]
+    assert len(names) == len(set(names))
+
+
+def test_heap_call_arguments_are_plain_json(settings_for):
+    message = {
+        "type": "identify",
+        "userId": "u",
+        "context": {"traits": {"a": {"b": [1, {"c": None}]}, "d": True}},
+    }
+    calls, _ = run(message, settings_for())
+    assert json.loads(json.dumps(calls)) == calls
+
+
+def test_debug_notes_say_what_was_dropped_and_cut(settings_for):
+    message = {
+        "type": "track",
+        "event": "E",
+        "properties": {"gone": None, "empty": {}, "long": "x" * 1100},
+    }
+    _, notes = run(message, settings_for())
+    infos = [text for level, text in notes if level == "info"]
+    assert 'dropped "gone": null' in infos
+    assert 'dropped "empty": empty object' in infos
+    assert 'cut "long" to 1023 characters (was 1100)' in infos
+
+
+def test_notes_stay_bounded_for_huge_inputs(settings_for):
+    props = {"k%d" % i: None for i in range(5000)}
+    _, notes = run({"type": "track", "event": "E", "properties": props}, settings_for())
+    assert len(notes) <= 21
+    assert notes[-1][1] == "... and 4980 more"
+
+
+def test_page_off_explains_itself_in_debug(settings_for):
+    calls, notes = run({"type": "page"}, settings_for())
+    assert calls == []
+    assert any("trackPageCalls" in text for level, text in notes if level == "debug")
+
+
+def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
+    from heap_device.calls import calls_for_json
+
+    calls, notes = calls_for_json("{not json", settings_for())
+    assert calls == []
+    assert "not valid JSON" in warnings(notes)[0]

@@ -1,0 +1,75 @@
+"""The core's vectors on MicroPython and Pyodide, the interpreters it runs on in the browser.
+
+Each row must give exactly what SPEC says, as on CPython; a core that slips on either
+interpreter (dict order, bool-is-not-int, recursion depth, float text) fails here.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from vectors import CALLS, LOADER, SETTINGS, SETTINGS_ERRORS
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNER = ROOT / "tests" / "interpreters" / "run_vectors.mjs"
+PACKAGES = {
+    "micropython": "@micropython/micropython-webassembly-pyscript/micropython.mjs",
+    "pyodide": "pyodide/pyodide.mjs",
+}
+
+
+@pytest.fixture(scope="module", params=["micropython", "pyodide"])
+def results(request, tmp_path_factory):
+    runtime = request.param
+    if shutil.which("node") is None:
+        pytest.fail("node is needed to run the vectors on %s (make test installs it)" % runtime)
+    if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
+        pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
+    messages = tmp_path_factory.mktemp(runtime) / "messages.json"
+    # ensure_ascii=False writes text as JSON.stringify does: characters raw, not \u escapes
+    texts = [json.dumps(row[2], ensure_ascii=False) for row in CALLS]
+    messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        ["node", str(RUNNER), runtime, str(ROOT), str(messages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    assert out["implementation"] == ("micropython" if runtime == "micropython" else "cpython")
+    return out
+
+
+def test_every_call_vector(results):
+    assert [row[0] for row in results["calls"]] == [row[0] for row in CALLS]
+    failures = []
+    for (name, got, warns), (_, _, _, expected, warning) in zip(results["calls"], CALLS):
+        ok = got == expected
+        if warning is None:
+            ok = ok and warns == []
+        else:
+            ok = ok and len(warns) == 1 and warning in warns[0]
+        if not ok:
+            failures.append("%s: got %r warns %r" % (name, got, warns))
+    assert failures == []
+
+
+def test_every_settings_vector(results):
+    for (name, settings, warns), (_, _, _, expected, warning) in zip(results["settings"], SETTINGS):
+        for key, value in expected.items():
+            assert settings[key] == value, (name, key)
+        assert (warns == []) if warning is None else (warning in warns[0]), name
+
+
+def test_every_settings_error(results):
+    for (name, error), (_, _, _, message) in zip(results["errors"], SETTINGS_ERRORS):
+        assert error is not None and message in error, (name, error)
+
+
+def test_every_loader_vector(results):
+    for (name, plan), (_, _, expected) in zip(results["loader"], LOADER):
+        for key, value in expected.items():
+            assert plan[key] == value, (name, key)
