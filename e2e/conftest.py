@@ -1,0 +1,191 @@
+"""Browser fixtures: a built bundle per runtime, a local site, and pages that fail on stray traffic.
+
+Everything is served from 127.0.0.1. Heap's CDN is answered by a recording stand-in through
+Playwright routing; any other outside request is aborted and fails the test.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_MODULES = REPO / "node_modules"
+SITE_FILES = Path(__file__).resolve().parent / "web"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+RUNTIMES = ("micropython", "pyodide")
+SDKS = {
+    "v3": NODE_MODULES / "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
+    "v1": NODE_MODULES / "rudder-sdk-js/dist/npm/index.js",
+}
+# Heap's loader URLs (SPEC §3), on any host: answered by the stand-in.
+HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
+# Errors the page may log without it being our fault.
+ALLOWED_CONSOLE_ERRORS = (
+    # rudder-sdk-js 2.x logs this on every load.
+    "This RudderStack JavaScript SDK package is deprecated",
+)
+BOOT_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if CHROMIUM.exists():
+        return {
+            **browser_type_launch_args,
+            "executable_path": str(CHROMIUM),
+            "args": CHROMIUM_FLAGS,
+        }
+    return browser_type_launch_args
+
+
+class _Site(SimpleHTTPRequestHandler):
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".py": "text/plain; charset=utf-8",
+        ".json": "application/json",
+        ".zip": "application/zip",
+    }
+
+    def do_POST(self):  # the RudderStack data plane: record and accept
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.posts.append((self.path, body.decode("utf-8", "replace")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"OK")
+
+    def log_message(self, *args):
+        pass
+
+
+class Site:
+    """The local web site: bundles per runtime, the SDKs, and pages written by the tests."""
+
+    def __init__(self, root, server):
+        self.root = root
+        self.server = server
+        self.origin = "http://127.0.0.1:%d" % server.server_address[1]
+        self._pages = 0
+
+    @property
+    def posts(self):
+        return self.server.posts
+
+    def snippet(self, runtime, options=None):
+        cmd = [sys.executable, "-m", "heap_device.cli", "snippet", "--base-url", "/" + runtime]
+        cmd += ["--runtime", runtime]
+        if options is not None:
+            cmd += ["--options", json.dumps(options)]
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
+
+    def page(self, runtime, dest_config, sdk="v3", options=None, early=0, head=""):
+        """Write a test page and return its URL."""
+        self._pages += 1
+        name = "page-%d.html" % self._pages
+        cfg = json.dumps({"sdk": sdk, "destConfig": dest_config, "early": early})
+        html = (
+            '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+            + head
+            + self.snippet(runtime, options)
+            + '<script type="application/json" id="cfg">%s</script>\n' % cfg
+            + '<script src="/vendor/%s.js"></script>\n' % sdk
+            + '<script src="/test-page.js"></script>\n'
+            + "</head><body><h1>heap-device test</h1></body></html>\n"
+        )
+        (self.root / name).write_text(html, encoding="utf-8")
+        return self.origin + "/" + name
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    for runtime in RUNTIMES:
+        subprocess.run(
+            [sys.executable, "-m", "heap_device.cli", "build", "--out", str(root / runtime)]
+            + ["--runtime", runtime],
+            check=True,
+            cwd=REPO,
+        )
+    (root / "vendor").mkdir()
+    for name, path in SDKS.items():
+        shutil.copyfile(path, root / "vendor" / (name + ".js"))
+    for path in SITE_FILES.iterdir():
+        shutil.copyfile(path, root / path.name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
+    server.posts = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(root, server)
+    server.shutdown()
+    server.server_close()
+
+
+class Watch:
+    """What a page did: Heap script requests, stray requests, errors and console lines."""
+
+    def __init__(self):
+        self.heap_requests = []
+        self.strays = []
+        self.page_errors = []
+        self.console = []  # (type, text)
+        self.expected_errors = []  # regexes a test expects among console errors
+
+    def console_errors(self):
+        return [text for kind, text in self.console if kind == "error"]
+
+    def unexpected_errors(self):
+        allowed = ALLOWED_CONSOLE_ERRORS
+        return [
+            text
+            for text in self.console_errors()
+            if not any(a in text for a in allowed)
+            and not any(re.search(p, text) for p in self.expected_errors)
+        ]
+
+
+@pytest.fixture
+def watch(page, site):
+    """Route requests: local ones pass, Heap's script gets the stand-in, others fail the test."""
+    seen = Watch()
+    standin = (SITE_FILES / "heap-standin.js").read_text(encoding="utf-8")
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(site.origin + "/") or url.startswith("data:"):
+            r.continue_()
+        elif HEAP_SCRIPT.match(url):
+            seen.heap_requests.append(url)
+            r.fulfill(status=200, content_type="text/javascript", body=standin)
+        else:
+            seen.strays.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda exc: seen.page_errors.append(str(exc)))
+    page.on("console", lambda msg: seen.console.append((msg.type, msg.text)))
+    page.set_default_timeout(BOOT_TIMEOUT_MS)
+    yield seen
+    assert seen.strays == [], "requests left 127.0.0.1"
+    assert seen.page_errors == [], "errors reached the page"
+    assert seen.unexpected_errors() == [], "unexpected console errors"

@@ -1,0 +1,174 @@
+"""Browser glue: loads Heap and applies the core's calls to ``window.heap``.
+
+The only module that imports ``pyscript``/``js``; every MicroPython/Pyodide difference lives here.
+The JS adapter (static/heap-device.js) queues JSON strings on ``window.Heap_RS.queue``: the first
+is the settings, every later one is a RudderStack message (or ``{"type": "reset"}``).
+"""
+
+import json
+
+import js
+from pyscript import document
+from pyscript.ffi import create_proxy, to_js
+
+from heap_device.calls import calls_for_json
+from heap_device.errors import HeapDeviceError
+from heap_device.loader import loader_plan
+from heap_device.settings import resolve_settings
+
+PREFIX = "heap-device: "
+
+# ``js`` stands for JS's global object on both interpreters (``js.heap`` is ``window.heap``). It is
+# only ever read with attribute access: on MicroPython it is a Python module, which JS functions
+# such as ``Reflect.get`` cannot be handed.
+window = js
+
+# JS may call these at any time: they must outlive this module's functions (Pyodide frees
+# proxies that nobody keeps).
+_kept = []
+# "waiting" for the settings item, then "running", or "off" after a settings error.
+_state = {"phase": "waiting", "settings": None}
+
+
+def start():
+    """Drain the adapter's queue in order, then take new items directly from JS."""
+    adapter = window.Heap_RS
+    queue = adapter.queue
+    while queue.length > 0:
+        receive(queue.shift())
+    push = create_proxy(receive)
+    _kept.append(push)
+    adapter.push = push
+
+
+def receive(text):
+    """Handle one queued JSON string; never lets an exception reach the page."""
+    try:
+        if _state["phase"] == "waiting":
+            _setup(text)
+        elif _state["phase"] == "running":
+            _deliver(text)
+    except Exception as exc:  # noqa: BLE001 - SPEC §6: log once, go on
+        _console(
+            "error", "could not handle a " + _message_type(text) + " message: " + _describe(exc)
+        )
+
+
+def _setup(text):
+    _state["phase"] = "off"  # until proven good: a settings error keeps Heap unloaded
+    item = json.loads(text)
+    options = item.get("options")
+    if isinstance(options, str):
+        try:
+            options = json.loads(options)
+        except ValueError:
+            _console(
+                "error",
+                "the script tag's data-options is not valid JSON; fix it, e.g. "
+                + 'data-options=\'{"sdk": "v5"}\'. Heap was not loaded.',
+            )
+            return
+    if options is None:
+        options = {}
+    try:
+        settings, notes = resolve_settings(item.get("config") or {}, options)
+    except HeapDeviceError as exc:
+        _console("error", str(exc))
+        return
+    _state["settings"] = settings
+    _log_notes(notes)
+    plan = loader_plan(settings)
+    if _page_has_heap():
+        _debug("the page already has Heap; using it instead of loading it again")
+    else:
+        _load_heap(plan)
+    _state["phase"] = "running"
+
+
+def _deliver(text):
+    settings = _state["settings"]
+    calls, notes = calls_for_json(text, settings)
+    _log_notes(notes)
+    if settings["debug"]:
+        _console("log", _message_type(text) + " -> " + json.dumps(calls))
+    heap = window.heap
+    for method, args in calls:
+        if _absent(_get(heap, method)):
+            _console("warn", "window.heap." + method + " does not exist; that call was skipped")
+            continue
+        # A method call keeps ``this`` bound to window.heap on both interpreters.
+        getattr(heap, method)(*[to_js(arg) for arg in args])
+
+
+def _load_heap(plan):
+    window.Heap_RS.installHeapStub(plan["sdk"], to_js(plan["methods"]))
+    window.heap.load(plan["appId"], to_js(plan["config"]))
+    tag = document.createElement("script")
+    js.Reflect.set(tag, "async", True)  # ``async`` is a Python keyword
+    tag.src = plan["src"]
+
+    def failed(*_args):
+        _console("warn", "could not load " + plan["src"] + " (blocked or offline?); Heap is off")
+
+    on_error = create_proxy(failed)
+    _kept.append(on_error)
+    tag.onerror = on_error
+    parent = document.head or document.documentElement
+    parent.appendChild(tag)
+
+
+def _page_has_heap():
+    heap = _get(window, "heap")
+    if _absent(heap):
+        return False
+    for key in ("appid", "envId", "loaded"):
+        if not _absent(_get(heap, key)):
+            return True
+    return False
+
+
+def _get(obj, name):
+    # A missing JS property: AttributeError on Pyodide, None (or an error) on MicroPython.
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        return None
+
+
+def _absent(value):
+    # undefined/null arrive as None on both interpreters, or as a JsNull proxy on Pyodide.
+    if value is None or value is False or value == "" or value == 0:
+        return True
+    return type(value).__name__ in ("JsNull", "JsUndefined")
+
+
+def _log_notes(notes):
+    debug = bool(_state["settings"] and _state["settings"]["debug"])
+    for level, text in notes:
+        if level == "warn":
+            _console("warn", text)
+        elif debug:
+            _console("info" if level == "info" else "debug", text)
+
+
+def _debug(text):
+    if _state["settings"] and _state["settings"]["debug"]:
+        _console("debug", text)
+
+
+def _console(level, text):
+    if not text.startswith(PREFIX):
+        text = PREFIX + text
+    getattr(js.console, level)(text)
+
+
+def _message_type(text):
+    try:
+        kind = json.loads(text).get("type")
+    except Exception:  # noqa: BLE001 - only used to name the message in a log line
+        return "unreadable"
+    return kind if isinstance(kind, str) else "untyped"
+
+
+def _describe(exc):
+    return type(exc).__name__ + ": " + str(exc)
