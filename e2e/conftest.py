@@ -141,6 +141,12 @@ def site(tmp_path_factory):
     server.server_close()
 
 
+@pytest.fixture(params=RUNTIMES)
+def runtime(request):
+    """Each browser test runs on both interpreters."""
+    return request.param
+
+
 class Watch:
     """What a page did: Heap script requests, stray requests, errors and console lines."""
 

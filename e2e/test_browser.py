@@ -1,0 +1,241 @@
+"""The product in a real browser: RudderStack SDK -> heap-device.js -> Python -> window.heap.
+
+Each test loads one page and checks many things on it: Pyodide boots for seconds per page load.
+Heap calls are read from the stand-in heap.js (web/heap-standin.js) as JSON-cloned [method, args].
+"""
+
+import itertools
+import time
+
+import pytest
+
+APP_ID = "1234567890"
+V5_URL = "https://cdn.us.heap-api.com/config/%s/heap_config.js" % APP_ID
+CLASSIC_URL = "https://cdn.heapanalytics.com/js/heap-%s.js" % APP_ID
+DEST = {"appId": APP_ID, "connectionMode": "device"}
+ISO = "2024-01-02T03:04:05.000Z"
+_markers = itertools.count()
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_function("window.__rsReady === true")
+
+
+def heap_calls(page, script):
+    """Run ``script`` in the page, then return the Heap calls it caused, in order.
+
+    A marker track call follows the script through the whole chain; once Heap has it, every call
+    the script caused has arrived too (one queue, in order).
+    """
+    start = page.evaluate("(window.__heapCalls || []).length")
+    page.evaluate(script)
+    marker = "marker %d" % next(_markers)
+    page.evaluate("m => window.rudderanalytics.track(m)", marker)
+    page.wait_for_function(
+        "m => (window.__heapCalls || []).some(c => c[0] === 'track' && c[1][0] === m)", arg=marker
+    )
+    calls = page.evaluate("window.__heapCalls")[start:]
+    assert calls[-1] == ["track", [marker, {}]]
+    return calls[:-1]
+
+
+def assert_plain_and_loaded_once(page):
+    assert page.evaluate("window.__heapNotPlain || 0") == 0, "Heap received Python proxies"
+    assert page.evaluate("window.__heapLoadCount") == 1
+
+
+def test_v5_page_maps_every_call(page, site, watch, runtime):
+    open_page(page, site.page(runtime, DEST, early=300))
+
+    # Fired in the SDK's ready callback, before Python took over the queue: all arrive, in order.
+    page.wait_for_function("(window.__heapCalls || []).length >= 300")
+    assert page.evaluate("window.__earlyBeforePython") is True
+    early = page.evaluate("window.__heapCalls")[:300]
+    assert early == [["track", ["early %d" % i, {"i": i}]] for i in range(300)]
+
+    # A placeholder identity is refused, with a warning.
+    assert heap_calls(page, "rudderanalytics.identify('Anonymous')") == []
+    warnings = [text for kind, text in watch.console if kind == "warning"]
+    assert any("anonymous" in text.lower() for text in warnings), warnings
+
+    calls = heap_calls(
+        page,
+        """() => {
+        const when = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+        rudderanalytics.identify('  u-1 ', {plan: 'pro', age: 42, vip: true, user_id: 'dropped',
+            address: {city: 'Paris', zip: null}, tags: ['a', 'b'], signedUp: when});
+        rudderanalytics.track('Order Completed', {total: 99.5, count: 2, ok: true,
+            nested: {a: {b: 1}}, items: ['x', 1, true], mixed: [{sku: 's1'}], when: when,
+            nothing: null, empty: {}, none: [], missing: undefined});
+        rudderanalytics.page('Docs', 'Pricing', {plan: 'pro'});
+        rudderanalytics.group('acme-1', {name: 'Acme', plan: {tier: 'gold'}, seats: 10});
+        rudderanalytics.alias('new-id');
+        rudderanalytics.reset();
+    }""",
+    )
+    assert calls == [
+        ["identify", ["u-1"]],
+        [
+            "addUserProperties",
+            [
+                {
+                    "plan": "pro",
+                    "age": 42,
+                    "vip": "true",
+                    "address.city": "Paris",
+                    "tags": "a||b",
+                    "signedUp": ISO,
+                }
+            ],
+        ],
+        [
+            "track",
+            [
+                "Order Completed",
+                {
+                    "total": 99.5,
+                    "count": 2,
+                    "ok": True,
+                    "nested.a.b": 1,
+                    "items": "x||1||true",
+                    "mixed": '[{"sku":"s1"}]',
+                    "when": ISO,
+                },
+            ],
+        ],
+        # page: off by default; alias: Heap has none.
+        ["addUserProperties", [{"account_id": "acme-1"}]],
+        ["addAccountProperties", [{"name": "Acme", "plan.tier": "gold", "seats": 10}]],
+        ["resetIdentity", []],
+    ]
+
+    # The adapter's own serialisation (SPEC §5), called as the SDK would, with values the SDK's
+    # own code would choke on: cycles, BigInt, NaN/Infinity, functions, symbols.
+    calls = heap_calls(
+        page,
+        """() => {
+        const shared = {k: 'v'};
+        const o = {name: 'loop', when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
+            big: BigInt('12345678901234567890'), nan: NaN, inf: -Infinity, fn() {},
+            sym: Symbol('s'), a: shared, b: shared, list: [1, undefined, 2]};
+        o.self = o;
+        o.child = {parent: o, ok: 1};
+        Heap_RS.Heap.prototype.track.call(null,
+            {message: {type: 'track', event: 'Direct', properties: o}});
+    }""",
+    )
+    assert calls == [
+        [
+            "track",
+            [
+                "Direct",
+                {
+                    "name": "loop",
+                    "when": ISO,
+                    "big": "12345678901234567890",
+                    "a.k": "v",
+                    "b.k": "v",
+                    "list": "1||2",
+                    "child.ok": 1,
+                },
+            ],
+        ]
+    ]
+
+    assert watch.heap_requests == [V5_URL]
+    assert page.evaluate("window.__heapLoadedWith.envId") == APP_ID
+    assert page.evaluate("window.__heapLoadedWith.clientConfig.shouldFetchServerConfig") is False
+    assert_plain_and_loaded_once(page)
+
+
+def test_classic_loader_from_tag_options_with_page_calls(page, site, watch, runtime):
+    options = {"sdk": "classic", "hostname": "heap.example.test", "trackPageCalls": True}
+    open_page(page, site.page(runtime, DEST, options=options))
+    calls = heap_calls(
+        page,
+        """() => {
+        rudderanalytics.identify('u-2');
+        rudderanalytics.page('Docs', 'Pricing', {plan: 'pro', extra: {depth: 2}});
+    }""",
+    )
+    assert calls[0] == ["identify", ["u-2"]]
+    assert [c[0] for c in calls] == ["identify", "track"]
+    name, props = calls[1][1]
+    assert name == "Page Viewed"
+    assert props["plan"] == "pro" and props["extra.depth"] == 2 and props["name"] == "Pricing"
+    assert all(isinstance(v, str | int | float | bool) for v in props.values()), props
+    assert watch.heap_requests == ["https://heap.example.test/js/heap-%s.js" % APP_ID]
+    assert page.evaluate("window.__heapLoadedWith.appid") == APP_ID
+    assert_plain_and_loaded_once(page)
+
+
+@pytest.mark.parametrize(
+    "options, url",
+    [
+        (
+            {"hostname": "heap.example.test"},
+            "https://heap.example.test/config/%s/heap_config.js" % APP_ID,
+        ),
+        ({"sdk": "classic"}, CLASSIC_URL),
+    ],
+    ids=["v5-own-host", "classic-cdn"],
+)
+def test_heap_script_requested_once_from_the_right_url(page, site, watch, runtime, options, url):
+    open_page(page, site.page(runtime, {**DEST, **options}))
+    assert heap_calls(page, "rudderanalytics.track('Loaded', {n: 1})") == [
+        ["track", ["Loaded", {"n": 1}]]
+    ]
+    assert watch.heap_requests == [url]
+    assert_plain_and_loaded_once(page)
+
+
+def test_v11_sdk_drives_it_too(page, site, watch, runtime):
+    open_page(page, site.page(runtime, DEST, sdk="v1"))
+    calls = heap_calls(
+        page,
+        """() => {
+        rudderanalytics.identify('u-9', {plan: 'pro'});
+        rudderanalytics.track('Signed Up', {n: 1, tags: ['a', 'b']});
+        rudderanalytics.reset();
+    }""",
+    )
+    assert calls == [
+        ["identify", ["u-9"]],
+        ["addUserProperties", [{"plan": "pro"}]],
+        ["track", ["Signed Up", {"n": 1, "tags": "a||b"}]],
+        ["resetIdentity", []],
+    ]
+    assert watch.heap_requests == [V5_URL]
+    assert_plain_and_loaded_once(page)
+
+
+def test_bad_app_id_loads_no_heap_and_spares_the_data_plane(page, site, watch, runtime):
+    watch.expected_errors.append(r"^heap-device: .*appId")
+    open_page(page, site.page(runtime, {"appId": "12ab", "connectionMode": "device"}))
+    page.wait_for_function("typeof window.Heap_RS.push === 'function'")
+    page.evaluate("rudderanalytics.track('After Bad App Id')")
+    deadline = time.monotonic() + 20
+    while not any("After Bad App Id" in body for _, body in site.posts):
+        assert time.monotonic() < deadline, "the SDK's data-plane POST never came"
+        time.sleep(0.1)
+    page.wait_for_timeout(300)  # give a wrongly loaded heap.js time to show up
+    errors = watch.console_errors()
+    assert len([e for e in errors if e.startswith("heap-device:")]) == 1, errors
+    assert "12ab" in errors[0]
+    assert watch.heap_requests == []
+    assert page.evaluate("window.__heapCalls") is None
+
+
+def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
+    # The page already runs Heap (here: the stand-in, loaded by the page itself), and includes
+    # our tag twice.
+    head = '<script src="/heap-standin.js"></script>\n' + site.snippet("micropython")
+    open_page(page, site.page("micropython", {**DEST, "debug": True}, head=head))
+    assert heap_calls(page, "rudderanalytics.track('Once', {n: 1})") == [
+        ["track", ["Once", {"n": 1}]]
+    ]
+    assert watch.heap_requests == []
+    logs = [text for _, text in watch.console if text.startswith("heap-device:")]
+    assert any("already has Heap" in text for text in logs), logs
+    assert page.evaluate("document.querySelectorAll('script[data-heap-device]').length") == 1
