@@ -158,6 +158,9 @@ def normalise(sources, for_user, array_format, sink):
             if len(short) < len(value):
                 notes.add('cut "%s" to %d characters (was %d)' % (name, limit, utf16_length(value)))
                 value = short
+        if not name:
+            notes.add("dropped a property with an empty name")
+            continue
         if len(name) > KEY_MAX or len(name.encode()) > KEY_MAX:
             short = cut(name, KEY_MAX)
             if len(short) < len(name):

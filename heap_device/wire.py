@@ -43,8 +43,8 @@ def number_text(value):
     if type(value) is int and -(10**21) < value < 10**21:
         return str(value)
     value = float(value)
-    if value == int(value) and abs(value) < 1e21:
-        return str(int(value))
+    if value == 0:
+        return "0"  # JavaScript writes -0 as "0" too
     text = repr(value)
     sign = ""
     if text[0] == "-":

@@ -1,0 +1,175 @@
+"""The wire format: number and JSON text exactly as JavaScript writes them, and the
+order-preserving decoder that MicroPython falls back on."""
+
+import json
+import math
+import random
+import shutil
+import struct
+import subprocess
+
+import pytest
+from conftest import run
+from hypothesis import given
+from hypothesis import strategies as st
+from vectors import CALLS
+
+from heap_device import wire
+from heap_device.calls import calls_for_json
+
+json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8)
+json_scalars |= st.floats(allow_nan=False, allow_infinity=False)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+FLOATS = [
+    0.1,
+    0.5,
+    1.5,
+    -2.25,
+    1e-7,
+    1.5e-7,
+    1e-6,
+    123e-9,
+    1e20,
+    1e21,
+    1.2345678901234567e20,
+    123456789.125,
+    5e-324,
+    1.7976931348623157e308,
+    2.5e-5,
+    -0.0,
+    100.0,
+    1 / 3,
+    2**0.5,
+    4.35,
+    0.000001234,
+    9007199254740993.0,
+    1e16,
+    12345678901234567890.0,
+]
+
+
+def node_eval(expression_per_line, values):
+    """Evaluate a JS function over JSON values in Node; None when Node is unavailable."""
+    if shutil.which("node") is None:
+        pytest.fail("node is needed for the JavaScript cross-check (make test installs it)")
+    script = (
+        "const f = " + expression_per_line + ";"
+        "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(input.map(f)));"
+    )
+    done = subprocess.run(
+        ["node", "-e", script], input=json.dumps(values), capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def test_number_text_matches_javascript_string():
+    js = node_eval("(n) => String(n)", FLOATS + [0, 7, -12, 2**53])
+    ours = [wire.number_text(n) for n in FLOATS + [0, 7, -12, 2**53]]
+    assert ours == js
+
+
+def random_floats(count, seed):
+    """Floats from random bit patterns: every exponent range, subnormals included."""
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        (number,) = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))
+        if math.isfinite(number):
+            out.append(number)
+    return out + [rng.uniform(-1e6, 1e6) for _ in range(count)]
+
+
+def random_json(rng, depth=0):
+    roll = rng.random()
+    if depth > 3 or roll < 0.5:
+        return rng.choice(
+            [
+                None,
+                True,
+                False,
+                rng.randint(-(2**53), 2**53),
+                rng.random() * 10 ** rng.randint(-9, 25),
+                "".join(rng.choice('ab"\\\n\t\x01é\U0001f600 ') for _ in range(rng.randint(0, 6))),
+            ]
+        )
+    if roll < 0.75:
+        return [random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    keys = ["k", "0", "10", "", "a.b", "é", "z"]
+    return {rng.choice(keys): random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+def test_number_text_matches_javascript_for_random_floats():
+    numbers = random_floats(2000, seed=7)
+    assert [wire.number_text(n) for n in numbers] == node_eval("(n) => String(n)", numbers)
+
+
+def test_encode_reproduces_what_javascript_wrote():
+    """Text JSON.stringify wrote, decoded and encoded again, comes back to the letter."""
+    rng = random.Random(11)
+    values = [random_json(rng) for _ in range(1500)]
+    for js_text in node_eval("(v) => JSON.stringify(v)", values):
+        assert wire.encode(json.loads(js_text)) == js_text
+
+
+def test_encode_has_no_depth_limit():
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    assert wire.encode(deep) == "[" * 5001 + "]" * 5001
+
+
+@given(json_values)
+def test_ordered_decoding_equals_native_decoding(value):
+    text = json.dumps(value, ensure_ascii=False)
+    assert wire.decode_ordered(text) == json.loads(text)
+    spaced = json.dumps(value, indent=2)
+    assert wire.decode_ordered(spaced) == json.loads(spaced)
+
+
+def test_ordered_decoding_keeps_key_order():
+    decoded = wire.decode_ordered('{"z": 1, "a": {"y": 2, "b": 3}, "m": "q\\"}"}')
+    assert list(decoded) == ["z", "a", "m"]
+    assert list(decoded["a"]) == ["y", "b"]
+    assert decoded["m"] == 'q"}'
+
+
+@pytest.mark.parametrize("text", ["{", "[1,", '{"a" 1}', "[1] 2", "tru"])
+def test_ordered_decoding_rejects_broken_json(text):
+    with pytest.raises(ValueError):
+        wire.decode_ordered(text)
+
+
+@pytest.mark.parametrize("row", CALLS, ids=[row[0] for row in CALLS])
+def test_unordered_interpreter_path_gives_the_same_calls(monkeypatch, settings_for, row):
+    """Pretend dicts are unordered, as on MicroPython: every row must still come out the same."""
+    _, overrides, message, expected, _ = row
+    monkeypatch.setattr(wire, "ORDERED_DICTS", False)
+    calls, _ = run(message, settings_for(**overrides))
+    assert calls == expected
+
+
+def test_order_fallback_is_used_only_when_order_matters(monkeypatch, settings_for):
+    used = []
+    real = wire.decode_ordered
+    monkeypatch.setattr(wire, "ORDERED_DICTS", False)
+    monkeypatch.setattr(wire, "decode_ordered", lambda text: used.append(text) or real(text))
+    plain = json.dumps({"type": "track", "event": "E", "properties": {"a": {"b": 1}, "c": 2}})
+    calls_for_json(plain, settings_for())
+    assert used == []
+    twins = json.dumps({"type": "track", "event": "E", "properties": {"a.b": 1, "a": {"b": 2}}})
+    calls, _ = calls_for_json(twins, settings_for())
+    assert len(used) == 1 and calls == [("track", ["E", {"a.b": 2}])]
+
+
+def test_is_number_excludes_bool():
+    assert wire.is_number(1) and wire.is_number(1.5)
+    assert not wire.is_number(True) and not wire.is_number("1")
+    assert not wire.is_finite(math.inf) and not wire.is_finite(math.nan)
