@@ -1,0 +1,110 @@
+"""The heap-device command: build writes a self-contained folder, snippet prints a matching tag."""
+
+import base64
+import hashlib
+import html
+import re
+import subprocess
+import sys
+
+import pytest
+
+from heap_device import cli
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "heap_device.cli", *args], capture_output=True, text=True
+    )
+
+
+def files_in(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    "runtime, interpreter_files",
+    [
+        ("micropython", ["micropython/micropython.mjs", "micropython/micropython.wasm"]),
+        (
+            "pyodide",
+            [
+                "pyodide/pyodide-lock.json",
+                "pyodide/pyodide.asm.mjs",
+                "pyodide/pyodide.asm.wasm",
+                "pyodide/pyodide.mjs",
+                "pyodide/python_stdlib.zip",
+            ],
+        ),
+    ],
+)
+def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter_files):
+    out = tmp_path / "heap"
+    result = run("build", "--out", str(out), "--runtime", runtime)
+    assert result.returncode == 0, result.stderr
+    files = files_in(out)
+    assert "heap-device.js" in files
+    assert "heap_device/main.py" in files and "heap_device/bridge.py" in files
+    assert "heap_device/calls.py" in files and "heap_device/settings.py" in files
+    assert "heap_device/cli.py" not in files
+    assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
+    pyscript = [f for f in files if f.startswith("pyscript/")]
+    assert "pyscript/core.js" in pyscript
+    assert not [f for f in files if f.endswith(".map")]
+    assert not [f for f in pyscript if re.search(r"codemirror|xterm|toml|zip|pyodide_graph", f)]
+    adapter = (out / "heap-device.js").read_text(encoding="utf-8")
+    assert '"runtime": "%s"' % runtime in adapter
+    assert '"main.py"' in adapter and '"cli.py"' not in adapter
+
+
+def test_snippet_integrity_matches_the_built_adapter(tmp_path):
+    out = tmp_path / "heap"
+    assert run("build", "--out", str(out)).returncode == 0
+    result = run("snippet", "--base-url", "https://cdn.example.test/heap/")
+    assert result.returncode == 0, result.stderr
+    tag = result.stdout.strip()
+    digest = hashlib.sha384((out / "heap-device.js").read_bytes()).digest()
+    expected = "sha384-" + base64.b64encode(digest).decode()
+    assert tag == (
+        '<script src="https://cdn.example.test/heap/heap-device.js" integrity="%s" '
+        'crossorigin="anonymous"></script>' % expected
+    )
+
+
+def test_snippet_escapes_the_tag_options():
+    result = run("snippet", "--base-url", "/heap", "--options", '{"sdk": "classic", "x": "<\\"&>"}')
+    assert result.returncode == 0, result.stderr
+    attribute = re.search(r'data-options="([^"]*)"', result.stdout).group(1)
+    assert "<" not in attribute and '"' not in attribute
+    assert html.unescape(attribute) == '{"sdk":"classic","x":"<\\"&>"}'
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["snippet"],
+        ["snippet", "--base-url", "/heap", "--options", "{nope"],
+        ["snippet", "--base-url", "/heap", "--options", "[1, 2]"],
+        ["snippet", "--base-url", "/he ap"],
+        ["build"],
+        ["build", "--out", "x", "--runtime", "cpython"],
+        ["launch"],
+    ],
+)
+def test_bad_arguments_get_one_line_and_status_2(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("heap-device: ") and result.stderr.count("\n") == 1
+
+
+def test_build_without_node_modules_says_run_npm_ci(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "NODE_MODULES", tmp_path / "node_modules")
+    assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "run npm ci" in err and err.count("\n") == 1
+
+
+def test_demo_is_a_placeholder():
+    result = run("demo")
+    assert result.returncode == 0 and "coming soon" in result.stdout
