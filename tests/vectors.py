@@ -18,7 +18,6 @@ def ident(traits, user_id="u-1"):
     return {"type": "identify", "userId": user_id, "context": {"traits": traits}}
 
 
-# fmt: off  (rows read as a table)
 CALLS = [
     # ---- 4.1 identify ------------------------------------------------------------------
     (
@@ -792,7 +791,6 @@ LOADER = [
     ),
 ]
 
-# fmt: on
 
 
 def cases_for_runner():
