@@ -239,3 +239,27 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
     assert page.evaluate("document.querySelectorAll('script[data-heap-device]').length") == 1
+
+
+def test_failing_heap_script_only_warns(page, site, watch):
+    watch.heap_status = 404
+    watch.expected_errors.append(r"^Failed to load resource: .* 404")  # Chromium's own line
+    open_page(page, site.page("micropython", DEST))
+    page.wait_for_function("typeof window.Heap_RS.push === 'function'")
+    page.evaluate("rudderanalytics.track('While Heap Is Down')")
+    page.wait_for_function("document.querySelector('script[src$=\"heap_config.js\"]') !== null")
+    page.wait_for_timeout(500)
+    warnings = [text for kind, text in watch.console if kind == "warning"]
+    assert any(t.startswith("heap-device: could not load " + V5_URL) for t in warnings), warnings
+    assert watch.heap_requests == [V5_URL]
+
+
+def test_invalid_data_options_is_one_clear_error(page, site, watch):
+    watch.expected_errors.append(r"^heap-device: the script tag's data-options is not valid JSON")
+    head = '<script src="/micropython/heap-device.js" data-options="{nope"></script>\n'
+    open_page(page, site.page("micropython", DEST, head=head))
+    page.wait_for_function("typeof window.Heap_RS.push === 'function'")
+    page.evaluate("rudderanalytics.track('Ignored')")
+    page.wait_for_timeout(300)
+    assert len([e for e in watch.console_errors() if e.startswith("heap-device:")]) == 1
+    assert watch.heap_requests == []
