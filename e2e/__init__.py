@@ -1,0 +1,1 @@
+"""Browser and CLI tests (pytest-playwright)."""
