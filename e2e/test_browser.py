@@ -143,6 +143,24 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
         ]
     ]
 
+    # A failing message (here Heap itself throws) is logged once, with its type; the next goes on.
+    watch.expected_errors.append(r"^heap-device: could not handle a track message: .*Boom")
+    calls = heap_calls(
+        page,
+        """() => {
+        const track = window.heap.track;
+        window.heap.track = function (name) {
+            if (name === 'Boom') throw new Error('Boom from Heap');
+            return track.apply(this, arguments);
+        };
+        rudderanalytics.track('Boom');
+        rudderanalytics.track('After Boom');
+    }""",
+    )
+    assert calls == [["track", ["After Boom", {}]]]
+    failures = [e for e in watch.console_errors() if "could not handle" in e]
+    assert len(failures) == 1, failures
+
     assert watch.heap_requests == [V5_URL]
     assert page.evaluate("window.__heapLoadedWith.envId") == APP_ID
     assert page.evaluate("window.__heapLoadedWith.clientConfig.shouldFetchServerConfig") is False

@@ -1,8 +1,8 @@
 """Browser glue: loads Heap and applies the core's calls to ``window.heap``.
 
 The only module that imports ``pyscript``/``js``; every MicroPython/Pyodide difference lives here.
-The JS adapter (static/heap-device.js) queues JSON strings on ``window.Heap_RS.queue``: the first
-is the settings, every later one is a RudderStack message (or ``{"type": "reset"}``).
+The JS adapter (static/heap-device.js) hands over JSON strings through ``window.Heap_RS.push``:
+the first is the settings, every later one is a RudderStack message (or ``{"type": "reset"}``).
 """
 
 import json
@@ -31,14 +31,12 @@ _state = {"phase": "waiting", "settings": None}
 
 
 def start():
-    """Drain the adapter's queue in order, then take new items directly from JS."""
+    """Take messages from the adapter: first what queued up (in order), then each as it comes."""
     adapter = window.Heap_RS
-    queue = adapter.queue
-    while queue.length > 0:
-        receive(queue.shift())
     push = create_proxy(receive)
     _kept.append(push)
     adapter.push = push
+    adapter.flush()
 
 
 def receive(text):
@@ -90,19 +88,18 @@ def _deliver(text):
     calls, notes = calls_for_json(text, settings)
     _log_notes(notes)
     if settings["debug"]:
-        _console("log", _message_type(text) + " -> " + json.dumps(calls))
+        _debug_calls(text, calls)
     heap = window.heap
     for method, args in calls:
         if _absent(_get(heap, method)):
             _console("warn", "window.heap." + method + " does not exist; that call was skipped")
             continue
-        # A method call keeps ``this`` bound to window.heap on both interpreters.
-        getattr(heap, method)(*[to_js(arg) for arg in args])
+        _call_js(heap, method, args)
 
 
 def _load_heap(plan):
     window.Heap_RS.installHeapStub(plan["sdk"], to_js(plan["methods"]))
-    window.heap.load(plan["appId"], to_js(plan["config"]))
+    _call_js(window.heap, "load", [plan["appId"], plan["config"]])
     tag = document.createElement("script")
     js.Reflect.set(tag, "async", True)  # ``async`` is a Python keyword
     tag.src = plan["src"]
@@ -115,6 +112,14 @@ def _load_heap(plan):
     tag.onerror = on_error
     parent = document.head or document.documentElement
     parent.appendChild(tag)
+
+
+def _call_js(target, method, args):
+    # Through the adapter's guard: on MicroPython a JS exception would unwind straight through
+    # the interpreter, past any ``except``; this way it comes back as text and is raised here.
+    failure = window.Heap_RS.call(target, method, to_js(args))
+    if failure:
+        raise RuntimeError("window.heap." + method + " threw " + str(failure))
 
 
 def _page_has_heap():
@@ -149,6 +154,14 @@ def _log_notes(notes):
             _console("warn", text)
         elif debug:
             _console("info" if level == "info" else "debug", text)
+
+
+def _debug_calls(text, calls):
+    try:
+        shown = json.dumps(calls)
+    except Exception:  # noqa: BLE001 - a log line must never cost the message its calls
+        shown = repr(calls)
+    _console("log", _message_type(text) + " -> " + shown)
 
 
 def _debug(text):

@@ -12,7 +12,7 @@
   var self = document.currentScript; // only valid now, during evaluation
   var base = new URL('.', (self && self.src) || location.href).href;
   var optionsText = self ? self.getAttribute('data-options') : null;
-  var queue = (rs.queue = []); // JSON strings, in order; Python drains it, then sets rs.push
+  var queue = []; // JSON strings, in order, until Python sets rs.push and calls rs.flush()
   var constructed = false;
   var pendingReset = 0;
 
@@ -83,6 +83,14 @@
     Heap.prototype[type] = function (rudderElement) { forward(rudderElement && rudderElement.message); };
   });
   rs.Heap = Heap;
+
+  // Called by Python once it can take messages: hand over what queued up, in order.
+  rs.flush = function () { while (queue.length) send(queue.shift()); };
+  // Python calls Heap through this: a JS exception must not unwind through the Python runtime
+  // (MicroPython cannot catch it), so it comes back as text ('' when all went well).
+  rs.call = function (target, name, args) {
+    try { target[name].apply(target, args); return ''; } catch (e) { return String(e); }
+  };
 
   // ---- Vendor snippet: Heap's stub, isolated and data-driven. Python decides kind and methods. ----
   // v5 queues {name, fn} on window.heapReadyCb; classic pushes [name, ...args] onto the heap array.
