@@ -30,8 +30,8 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check heap_device tests e2e bench
-	$(VENV)/bin/ruff format --check heap_device tests e2e bench
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 unit: setup
 	$(PY) -m pytest tests

@@ -792,7 +792,6 @@ LOADER = [
 ]
 
 
-
 def cases_for_runner():
     """Every row in a JSON-friendly shape, for the interpreter runner."""
     return {"calls": CALLS, "settings": SETTINGS, "errors": SETTINGS_ERRORS, "loader": LOADER}
