@@ -31,6 +31,13 @@ CHROMIUM_FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 RUNTIMES = ("micropython", "pyodide")
+# Bundles the site serves, each under /<name>/: both interpreters through PyScript, and MicroPython
+# booted directly (the strict-CSP build).
+BUNDLES = {
+    "micropython": ["--runtime", "micropython"],
+    "pyodide": ["--runtime", "pyodide"],
+    "direct": ["--runtime", "micropython", "--boot", "direct"],
+}
 SDKS = {
     "v3": NODE_MODULES / "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
     "v1": NODE_MODULES / "rudder-sdk-js/dist/npm/index.js",
@@ -92,14 +99,14 @@ class Site:
     def posts(self):
         return self.server.posts
 
-    def snippet(self, runtime, options=None):
-        cmd = [sys.executable, "-m", "heap_device.cli", "snippet", "--base-url", "/" + runtime]
-        cmd += ["--runtime", runtime]
+    def snippet(self, bundle, options=None):
+        cmd = [sys.executable, "-m", "heap_device.cli", "snippet", "--base-url", "/" + bundle]
+        cmd += BUNDLES[bundle]
         if options is not None:
             cmd += ["--options", json.dumps(options)]
         return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
 
-    def page(self, runtime, dest_config, sdk="v3", options=None, early=0, head=""):
+    def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head=""):
         """Write a test page and return its URL."""
         self._pages += 1
         name = "page-%d.html" % self._pages
@@ -107,7 +114,7 @@ class Site:
         html = (
             '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
             + head
-            + self.snippet(runtime, options)
+            + self.snippet(bundle, options)
             + '<script type="application/json" id="cfg">%s</script>\n' % cfg
             + '<script src="/vendor/%s.js"></script>\n' % sdk
             + '<script src="/test-page.js"></script>\n'
@@ -120,10 +127,9 @@ class Site:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    for runtime in RUNTIMES:
+    for bundle, args in BUNDLES.items():
         subprocess.run(
-            [sys.executable, "-m", "heap_device.cli", "build", "--out", str(root / runtime)]
-            + ["--runtime", runtime],
+            [sys.executable, "-m", "heap_device.cli", "build", "--out", str(root / bundle), *args],
             check=True,
             cwd=REPO,
         )
@@ -141,9 +147,9 @@ def site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(params=RUNTIMES)
+@pytest.fixture(params=list(BUNDLES))
 def runtime(request):
-    """Each browser test runs on both interpreters."""
+    """Each browser test runs on both interpreters, and on the directly booted MicroPython."""
     return request.param
 
 

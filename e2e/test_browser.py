@@ -255,7 +255,7 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
     assert watch.heap_requests == []
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
-    assert page.evaluate("document.querySelectorAll('script[data-heap-device]').length") == 1
+    assert page.evaluate("document.querySelectorAll('script[type=mpy]').length") == 1
 
 
 def test_failing_heap_script_only_warns(page, site, watch):
@@ -280,3 +280,30 @@ def test_invalid_data_options_is_one_clear_error(page, site, watch):
     page.wait_for_timeout(300)
     assert len([e for e in watch.console_errors() if e.startswith("heap-device:")]) == 1
     assert watch.heap_requests == []
+
+
+STRICT_CSP = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+    "script-src 'self' 'wasm-unsafe-eval' https://cdn.us.heap-api.com; object-src 'none'\">\n"
+)
+
+
+def test_direct_boot_runs_under_a_strict_csp(page, site, watch):
+    # No 'unsafe-eval', no inline script: the page's own driver is a file, its data a JSON block.
+    open_page(page, site.page("direct", DEST, head=STRICT_CSP))
+    calls = heap_calls(
+        page,
+        """() => {
+        rudderanalytics.identify('u-7', {plan: 'pro'});
+        rudderanalytics.track('Strict', {n: 1});
+        rudderanalytics.reset();
+    }""",
+    )
+    assert calls == [
+        ["identify", ["u-7"]],
+        ["addUserProperties", [{"plan": "pro"}]],
+        ["track", ["Strict", {"n": 1}]],
+        ["resetIdentity", []],
+    ]
+    assert watch.heap_requests == [V5_URL]
+    assert not [t for _, t in watch.console if "Content Security Policy" in t]

@@ -57,6 +57,19 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert '"main.py"' in adapter and '"cli.py"' not in adapter
 
 
+def test_direct_boot_build_has_no_pyscript(tmp_path):
+    out = tmp_path / "heap"
+    (out / "pyscript").mkdir(parents=True)  # left over from an earlier PyScript build
+    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
+    files = files_in(out)
+    assert not [f for f in files if f.startswith("pyscript/")]
+    assert "micropython/micropython.wasm" in files
+    assert '"boot": "direct"' in (out / "heap-device.js").read_text(encoding="utf-8")
+    tag = run("snippet", "--base-url", "/heap", "--boot", "direct").stdout
+    digest = hashlib.sha384((out / "heap-device.js").read_bytes()).digest()
+    assert 'integrity="sha384-%s"' % base64.b64encode(digest).decode() in tag
+
+
 def test_snippet_integrity_matches_the_built_adapter(tmp_path):
     out = tmp_path / "heap"
     assert run("build", "--out", str(out)).returncode == 0
@@ -89,6 +102,8 @@ def test_snippet_escapes_the_tag_options():
         ["build"],
         ["build", "--out", "x", "--runtime", "cpython"],
         ["launch"],
+        ["build", "--out", "x", "--runtime", "pyodide", "--boot", "direct"],
+        ["snippet", "--base-url", "/heap", "--runtime", "pyodide", "--boot", "direct"],
     ],
 )
 def test_bad_arguments_get_one_line_and_status_2(args):

@@ -8,8 +8,14 @@ the first is the settings, every later one is a RudderStack message (or ``{"type
 import json
 
 import js
-from pyscript import document
-from pyscript.ffi import create_proxy, to_js
+
+try:
+    from pyscript import document
+    from pyscript.ffi import create_proxy, to_js
+except ImportError:  # MicroPython started without PyScript (build --boot direct)
+    from jsffi import create_proxy, to_js
+
+    document = js.document
 
 from heap_device.calls import calls_for_json
 from heap_device.errors import HeapDeviceError

@@ -16,6 +16,9 @@ TEMPLATES = REPO_DIR / "templates"
 NODE_MODULES = REPO_DIR / "node_modules"
 
 RUNTIMES = ("micropython", "pyodide")
+# How the interpreter starts: through PyScript, or (MicroPython only) straight from
+# micropython.mjs, which needs no 'unsafe-eval' in the page's Content-Security-Policy.
+BOOTS = ("pyscript", "direct")
 # Python files the browser never needs.
 NOT_SHIPPED = {"cli.py"}
 # What core.js imports at run time: its core chunk and the six plugin chunks. PyScript imports the
@@ -59,32 +62,44 @@ def browser_modules():
     return sorted(p.name for p in PACKAGE_DIR.glob("*.py") if p.name not in NOT_SHIPPED)
 
 
-def render_adapter(runtime):
-    """The heap-device.js a build for ``runtime`` writes (deterministic, so it can be hashed)."""
+def check_boot(runtime, boot):
+    if boot == "direct" and runtime != "micropython":
+        raise UsageError("--boot direct works with --runtime micropython only")
+
+
+def render_adapter(runtime, boot="pyscript"):
+    """The heap-device.js a build writes (deterministic, so it can be hashed)."""
+    check_boot(runtime, boot)
     text = ADAPTER.read_text(encoding="utf-8")
-    build = json.dumps({"runtime": runtime, "modules": browser_modules()})
+    build = json.dumps({"runtime": runtime, "boot": boot, "modules": browser_modules()})
     text, count = BUILD_LINE.subn(lambda m: m.group(1) + build + ";", text, count=1)
     if count != 1:
         raise UsageError(f"{ADAPTER} has no 'var BUILD = ...;' line to fill in")
     return text
 
 
-def build(out, runtime):
+def build(out, runtime, boot="pyscript"):
     """Write a self-contained bundle: adapter, Python modules, PyScript and one interpreter."""
+    check_boot(runtime, boot)
     if not NODE_MODULES.is_dir():
         raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "heap-device.js").write_text(render_adapter(runtime), encoding="utf-8")
+    (out / "heap-device.js").write_text(render_adapter(runtime, boot), encoding="utf-8")
     _copy(PACKAGE_DIR, browser_modules(), out / "heap_device")
-    pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
-    names = []
-    for pattern in PYSCRIPT_FILES:
-        found = sorted(p.name for p in pyscript_dist.glob(pattern) if not p.name.endswith(".map"))
-        if not found:
-            raise UsageError(f"{pyscript_dist} has no {pattern}: run npm ci in {REPO_DIR}")
-        names += found
-    _copy(pyscript_dist, names, out / "pyscript")
+    if boot == "pyscript":
+        pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+        names = []
+        for pattern in PYSCRIPT_FILES:
+            found = sorted(
+                p.name for p in pyscript_dist.glob(pattern) if not p.name.endswith(".map")
+            )
+            if not found:
+                raise UsageError(f"{pyscript_dist} has no {pattern}: run npm ci in {REPO_DIR}")
+            names += found
+        _copy(pyscript_dist, names, out / "pyscript")
+    elif (out / "pyscript").is_dir():
+        shutil.rmtree(out / "pyscript")
     package, files = RUNTIME_FILES[runtime]
     _copy(NODE_MODULES / package, files, out / runtime)
     for other in RUNTIMES:  # a rebuild into the same folder must not keep the other interpreter
@@ -107,7 +122,7 @@ def integrity(text):
     return "sha384-" + base64.b64encode(digest).decode("ascii")
 
 
-def snippet(base_url, options_text, runtime):
+def snippet(base_url, options_text, runtime, boot="pyscript"):
     """The <script> tag a website adds, with SRI and the tag options HTML-escaped."""
     import jinja2
 
@@ -130,7 +145,7 @@ def snippet(base_url, options_text, runtime):
     )
     return env.get_template("snippet.html").render(
         src=base_url.rstrip("/") + "/heap-device.js",
-        integrity=integrity(render_adapter(runtime)),
+        integrity=integrity(render_adapter(runtime, boot)),
         options=None if options is None else json.dumps(options, separators=(",", ":")),
     )
 
@@ -146,10 +161,12 @@ def _parser():
     b = commands.add_parser("build", help="write the browser bundle into a folder")
     b.add_argument("--out", required=True, help="folder to write (created if missing)")
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
+    b.add_argument("--boot", choices=BOOTS, default="pyscript", help="direct: strict-CSP pages")
     s = commands.add_parser("snippet", help="print the <script> tag for a website")
     s.add_argument("--base-url", required=True, help="URL of the built folder, e.g. /heap")
     s.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     s.add_argument("--runtime", choices=RUNTIMES, default="micropython")
+    s.add_argument("--boot", choices=BOOTS, default="pyscript", help="as given to build")
     d = commands.add_parser("demo", help="run the demo site (coming soon)")
     d.add_argument("--port", type=int, default=8000)
     return parser
@@ -160,10 +177,10 @@ def main(argv=None):
     try:
         args = _parser().parse_args(argv)
         if args.command == "build":
-            out = build(args.out, args.runtime)
+            out = build(args.out, args.runtime, args.boot)
             print(f"heap-device: wrote the {args.runtime} bundle to {out}")
         elif args.command == "snippet":
-            sys.stdout.write(snippet(args.base_url, args.options, args.runtime))
+            sys.stdout.write(snippet(args.base_url, args.options, args.runtime, args.boot))
         else:
             print("heap-device demo: coming soon")
     except UsageError as exc:

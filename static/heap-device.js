@@ -4,8 +4,8 @@
  * JSON, queues it until Python takes over, and starts the runtime. No mapping rules live here. */
 (function () {
   'use strict';
-  // Written by `heap-device build`: which interpreter was bundled and which modules to ship.
-  var BUILD = {"runtime": "micropython", "modules": ["__init__.py"]};
+  // Written by `heap-device build`: interpreter, how it boots, and the modules to load.
+  var BUILD = {"runtime": "micropython", "boot": "pyscript", "modules": ["__init__.py"]};
 
   var rs = (window.Heap_RS = window.Heap_RS || {});
   if (rs.Heap) return; // included twice (or another Heap_RS owner): the first copy wins
@@ -14,7 +14,6 @@
   var optionsText = self ? self.getAttribute('data-options') : null;
   var queue = []; // JSON strings, in order, until Python sets rs.push and calls rs.flush()
   var constructed = false;
-  var pendingReset = 0;
 
   function send(text) {
     if (typeof rs.push !== 'function') return queue.push(text);
@@ -52,28 +51,23 @@
     }
   }
 
-  // The SDK never forwards reset(): wrap the page's rudderanalytics.reset, once.
+  // The SDK never forwards reset(): wrap the page's rudderanalytics.reset, once. (Not the SDK's
+  // internal instance: v1.1 calls that one itself, e.g. when identify changes the user.)
   function hookReset() {
     var ra = window.rudderanalytics;
     if (!ra || typeof ra.reset !== 'function' || ra.reset.heapDeviceHook) return;
     var original = ra.reset;
-    var hooked = function () {
-      if (constructed) forward({ type: 'reset' }); else pendingReset += 1;
-      return original.apply(this, arguments);
-    };
-    hooked.heapDeviceHook = true;
-    ra.reset = hooked;
+    ra.reset = function () { forward({ type: 'reset' }); return original.apply(this, arguments); };
+    ra.reset.heapDeviceHook = true;
   }
 
   function Heap(config, analytics, destinationInfo) {
     this.name = 'HEAP';
-    this.analytics = analytics;
-    this.destinationInfo = destinationInfo;
+    this.analytics = analytics; this.destinationInfo = destinationInfo;
     if (constructed) return; // a second SDK instance: Python already has its settings
     constructed = true;
     // First item on the queue: the settings, decided in Python (raw data-options text included).
     send(JSON.stringify({ config: plain(config || {}, []), options: optionsText }));
-    for (; pendingReset > 0; pendingReset--) forward({ type: 'reset' });
     hookReset();
   }
   Heap.prototype.init = function () {};
@@ -96,34 +90,24 @@
   // v5 queues {name, fn} on window.heapReadyCb; classic pushes [name, ...args] onto the heap array.
   rs.installHeapStub = function (kind, methods) {
     var heap = (window.heap = window.heap || []);
-    if (kind === 'v5') {
-      var ready = (window.heapReadyCb = window.heapReadyCb || []);
-      heap.load = function (envId, clientConfig) {
-        heap.envId = envId;
-        heap.clientConfig = clientConfig || {};
-        heap.clientConfig.shouldFetchServerConfig = false;
+    var ready = kind === 'v5' ? (window.heapReadyCb = window.heapReadyCb || []) : null;
+    heap.load = function (id, config) {
+      if (!ready) { heap.appid = id; heap.config = config || {}; return; }
+      heap.envId = id;
+      heap.clientConfig = config || {};
+      heap.clientConfig.shouldFetchServerConfig = false;
+    };
+    methods.forEach(function (name) {
+      heap[name] = function () {
+        var args = Array.prototype.slice.call(arguments);
+        if (!ready) return heap.push([name].concat(args));
+        ready.push({ name: name, fn: function () { window.heap[name].apply(window.heap, args); } });
       };
-      methods.forEach(function (name) {
-        heap[name] = function () {
-          var args = Array.prototype.slice.call(arguments);
-          ready.push({ name: name, fn: function () { window.heap[name].apply(window.heap, args); } });
-        };
-      });
-    } else {
-      heap.load = function (appId, config) {
-        heap.appid = appId;
-        heap.config = config || {};
-      };
-      methods.forEach(function (name) {
-        heap[name] = function () {
-          heap.push([name].concat(Array.prototype.slice.call(arguments)));
-        };
-      });
-    }
+    });
   };
 
-  // ---- Start the Python runtime (PyScript), every URL relative to this file. ----
-  function start() {
+  // ---- Start the Python runtime, every URL relative to this file. ----
+  function startPyScript() {
     var py = BUILD.runtime === 'pyodide';
     var files = {};
     BUILD.modules.forEach(function (name) { files[base + 'heap_device/' + name] = './heap_device/'; });
@@ -138,13 +122,33 @@
     tag.type = py ? 'py' : 'mpy';
     tag.src = base + 'heap_device/main.py';
     tag.setAttribute('config', JSON.stringify(config));
-    tag.setAttribute('data-heap-device', '');
-    (document.head || document.documentElement).appendChild(tag);
     var core = document.createElement('script');
     core.type = 'module';
     core.src = base + 'pyscript/core.js';
     core.onerror = function () { console.error('heap-device: could not load ' + core.src); };
-    (document.head || document.documentElement).appendChild(core);
+    document.head.append(tag, core);
   }
+
+  // MicroPython without PyScript (build --boot direct): nothing evaluates strings as code, so it
+  // also runs under a strict Content-Security-Policy (PyScript's core needs 'unsafe-eval').
+  function startDirect() {
+    var sources = BUILD.modules.map(function (name) {
+      return fetch(base + 'heap_device/' + name).then(function (r) {
+        if (!r.ok) throw new Error(r.url + ': HTTP ' + r.status);
+        return r.text();
+      });
+    });
+    var mpy = import(base + 'micropython/micropython.mjs').then(function (module) {
+      return module.loadMicroPython({ url: base + 'micropython/micropython.wasm' });
+    });
+    Promise.all([mpy, Promise.all(sources)]).then(function (got) {
+      got[0].FS.mkdir('/heap_device');
+      got[1].forEach(function (text, i) {
+        got[0].FS.writeFile('/heap_device/' + BUILD.modules[i], text);
+      });
+      got[0].runPython('import heap_device.main');
+    }).catch(function (e) { console.error('heap-device: could not start MicroPython', e); });
+  }
+  function start() { if (BUILD.boot === 'direct') startDirect(); else startPyScript(); }
   try { start(); } catch (e) { console.error('heap-device: could not start the Python runtime', e); }
 })();
