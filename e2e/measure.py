@@ -1,7 +1,7 @@
 """Measure what heap-device costs a page: navigation -> first Heap call, and bundle bytes.
 
 Run: .venv/bin/python -m e2e.measure [runs]. Uses the docs/website-setup.md page (bundled v3 SDK,
-one track call at load), Heap's CDN answered by the e2e stand-in; prints medians per runtime.
+one track call at load), Heap's CDN answered by the e2e stand-in; prints medians per bundle.
 """
 
 import gzip
@@ -18,11 +18,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from e2e.conftest import (
+    BUNDLES,
     CHROMIUM,
     CHROMIUM_FLAGS,
     HEAP_SCRIPT,
     REPO,
-    RUNTIMES,
     SDKS,
     SITE_FILES,
     _Site,
@@ -72,9 +72,9 @@ def main(runs=5):
     launch = {"executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS} if CHROMIUM.exists() else {}
     with sync_playwright() as p:
         browser = p.chromium.launch(**launch)
-        for runtime in RUNTIMES:
-            cli("build", "--out", str(root / runtime), "--runtime", runtime)
-            tag = cli("snippet", "--base-url", "/" + runtime, "--runtime", runtime)
+        for runtime, args in BUNDLES.items():
+            cli("build", "--out", str(root / runtime), *args)
+            tag = cli("snippet", "--base-url", "/" + runtime, *args)
             page_html = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">\n'
             page_html += (
                 tag + '<script src="/rsa.js"></script><script src="/analytics.js"></script>'
