@@ -46,7 +46,7 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert "heap-device.js" in files
     assert "heap_device/main.py" in files and "heap_device/bridge.py" in files
     assert "heap_device/calls.py" in files and "heap_device/settings.py" in files
-    assert "heap_device/cli.py" not in files
+    assert "heap_device/cli.py" not in files and "heap_device/demo.py" not in files
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
     pyscript = [f for f in files if f.startswith("pyscript/")]
     assert "pyscript/core.js" in pyscript

@@ -19,8 +19,8 @@ RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts: through PyScript, or (MicroPython only) straight from
 # micropython.mjs, which needs no 'unsafe-eval' in the page's Content-Security-Policy.
 BOOTS = ("pyscript", "direct")
-# Python files the browser never needs.
-NOT_SHIPPED = {"cli.py"}
+# Python files the browser never needs: the CPython tooling.
+NOT_SHIPPED = {"cli.py", "demo.py"}
 # What core.js imports at run time: its core chunk and the six plugin chunks. PyScript imports the
 # plugins for both script types, so our config's "!plugin" list cannot keep them out; the editor,
 # terminal, codemirror, xterm, TOML and zip chunks are only imported when a page uses them.
