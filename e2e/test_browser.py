@@ -143,6 +143,11 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
         ]
     ]
 
+    # Later keys win when flattened names collide: on MicroPython the core re-reads such a
+    # message in order (wire.decode_ordered), and Heap must still get plain objects.
+    calls = heap_calls(page, "rudderanalytics.track('Order', {'a.b': 1, a: {b: 2}, z: 'last'})")
+    assert calls == [["track", ["Order", {"a.b": 2, "z": "last"}]]]
+
     # A failing message (here Heap itself throws) is logged once, with its type; the next goes on.
     watch.expected_errors.append(r"^heap-device: could not handle a track message: .*Boom")
     calls = heap_calls(
