@@ -1,0 +1,166 @@
+/* Demo page, part 1 of 2: watches heap-device from the outside and reports what it did.
+ * Loaded right after the heap-device snippet and before the Python runtime can start, so it sees
+ * every message. It holds no mapping rules: it only collects, per message, what the bridge reports.
+ *
+ * Where reports come from:
+ *  - the bridge's "heap-device:calls" event on window ({type, messageId, calls, notes, errors, t}),
+ *    and "heap-device:ready" once Python runs;
+ *  - until the bridge sends those events: the adapter's hand-over (Heap_RS.push, seen through a
+ *    property setter) marks the span of one message, and the bridge's debug console lines inside
+ *    it give its Heap calls ("heap-device: track -> [...]") and its notes.
+ * Reports, problems and start-up marks are kept in window.heapDemoWatch for demo.js to show. */
+(function () {
+  'use strict';
+  var PREFIX = 'heap-device: ';
+  var watch = (window.heapDemoWatch = {
+    reports: [], // {type, messageId, message, calls, notes, errors, t}
+    problems: [], // {level, text, t}
+    marks: {}, // runtimeReady, runtime
+    listeners: [],
+    emit: function (kind, item) {
+      watch.listeners.forEach(function (fn) {
+        try { fn(kind, item); } catch (e) { /* the page's own bug must not hide the next report */ }
+      });
+    },
+    subscribe: function (fn) { watch.listeners.push(fn); }
+  });
+
+  function problem(level, text) {
+    var item = { level: level, text: text, t: performance.now() };
+    watch.problems.push(item);
+    watch.emit('problem', item);
+  }
+
+  function report(item) {
+    watch.reports.push(item);
+    watch.emit('report', item);
+  }
+
+  function runtimeReady(detail) {
+    if (watch.marks.runtimeReady !== undefined) return;
+    watch.marks.runtimeReady = (detail && detail.t) || performance.now();
+    if (detail && detail.runtime) watch.marks.runtime = detail.runtime;
+    watch.emit('mark', 'runtimeReady');
+  }
+
+  // ---- one message at a time: the span of a hand-over ----
+  var current = null;
+
+  function parse(text) {
+    try { return JSON.parse(text); } catch (e) { return null; }
+  }
+
+  function fromConsole(span) {
+    var calls = null;
+    var notes = [];
+    var errors = [];
+    span.lines.forEach(function (line) {
+      var arrow = line.level === 'log' && /^([\w-]+) -> ([\s\S]*)$/.exec(line.text);
+      if (arrow && calls === null) {
+        calls = parse(arrow[2]);
+        if (!Array.isArray(calls)) calls = [];
+      } else if (line.level === 'error') {
+        errors.push(line.text);
+      } else {
+        notes.push([line.level === 'log' ? 'info' : line.level, line.text]);
+      }
+    });
+    return { calls: calls || [], notes: notes, errors: errors };
+  }
+
+  function finish(span) {
+    var message = span.message;
+    if (message && message.config !== undefined && message.type === undefined) {
+      // The first hand-over is the settings, not a message: its notes are start-up news.
+      span.lines.forEach(function (line) {
+        problem(line.level === 'error' ? 'error' : 'warn', line.text);
+      });
+      return;
+    }
+    var got = span.event || fromConsole(span);
+    report({
+      type: got.type || (message && message.type) || 'unknown',
+      messageId: got.messageId || (message && message.messageId) || null,
+      message: message,
+      calls: got.calls || [],
+      notes: got.notes || [],
+      errors: got.errors || [],
+      t: got.t || performance.now()
+    });
+  }
+
+  function hookAdapter() {
+    var rs = window.Heap_RS;
+    if (!rs || typeof rs.push === 'function') {
+      problem('error', 'The demo could not watch heap-device: its script tag must come before ' +
+        'watch.js, and Python must not have started yet.');
+      return;
+    }
+    var real;
+    function wrapped(text) {
+      var span = { message: parse(text), lines: [], event: null };
+      var outer = current;
+      current = span;
+      try {
+        return real.apply(this, arguments);
+      } finally {
+        current = outer;
+        finish(span);
+      }
+    }
+    Object.defineProperty(rs, 'push', {
+      configurable: true,
+      enumerable: true,
+      get: function () { return real ? wrapped : undefined; },
+      set: function (fn) {
+        real = fn;
+        runtimeReady(null);
+      }
+    });
+  }
+
+  // ---- console: the bridge's log lines, and errors from anyone ----
+  ['log', 'info', 'debug', 'warn', 'error'].forEach(function (level) {
+    var original = console[level];
+    console[level] = function () {
+      original.apply(console, arguments);
+      var first = arguments[0];
+      var ours = typeof first === 'string' && first.indexOf(PREFIX) === 0;
+      var text = Array.prototype.map.call(arguments, function (a) {
+        return a instanceof Error ? a.message : String(a);
+      }).join(' ');
+      if (ours) text = text.slice(PREFIX.length);
+      if (current && ours) {
+        current.lines.push({ level: level, text: text });
+      } else if (ours && (level === 'warn' || level === 'error')) {
+        problem(level, text);
+      } else if (!ours && level === 'error') {
+        problem('error', text);
+      }
+    };
+  });
+
+  window.addEventListener('error', function (e) {
+    problem('error', e.message || 'A script failed to load: ' + ((e.target && e.target.src) || '?'));
+  }, true);
+  window.addEventListener('unhandledrejection', function (e) {
+    problem('error', 'Unhandled promise rejection: ' + String(e.reason));
+  });
+
+  // ---- the bridge's own events (preferred whenever it sends them) ----
+  window.addEventListener('heap-device:ready', function (e) { runtimeReady(e.detail || {}); });
+  window.addEventListener('heap-device:calls', function (e) {
+    var detail = e.detail || {};
+    if (current) {
+      current.event = detail;
+    } else {
+      report({
+        type: detail.type || 'unknown', messageId: detail.messageId || null, message: null,
+        calls: detail.calls || [], notes: detail.notes || [], errors: detail.errors || [],
+        t: detail.t || performance.now()
+      });
+    }
+  });
+
+  hookAdapter();
+})();
