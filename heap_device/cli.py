@@ -167,8 +167,11 @@ def _parser():
     s.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     s.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     s.add_argument("--boot", choices=BOOTS, default="pyscript", help="as given to build")
-    d = commands.add_parser("demo", help="run the demo site (coming soon)")
+    d = commands.add_parser("demo", help="serve the live demo page on this machine")
     d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--app-id", help="your Heap environment ID (default: offline Heap stand-in)")
+    d.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     return parser
 
 
@@ -182,7 +185,9 @@ def main(argv=None):
         elif args.command == "snippet":
             sys.stdout.write(snippet(args.base_url, args.options, args.runtime, args.boot))
         else:
-            print("heap-device demo: coming soon")
+            from heap_device import demo
+
+            return demo.run(args.host, args.port, args.app_id, args.runtime)
     except UsageError as exc:
         print(f"heap-device: {exc}", file=sys.stderr)
         return 2
