@@ -1,0 +1,361 @@
+"""The demo (`heap-device demo`): its server, and its page in Chromium driven like a person would.
+
+One page session fires every preset and reads the inspector: what it shows must be exactly what
+the demo's Heap stand-in received. Chromium comes from conftest.py (browser_type_launch_args);
+every request must stay on the demo server, and nothing in the page may execute from data.
+
+HEAP_DEVICE_SCREENSHOT=1 also writes the scripted session's screenshot to docs/demo.png.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from heap_device import demo
+
+REPO = Path(__file__).resolve().parent.parent
+STANDIN = (REPO / "static" / "demo" / "heap-standin.js").read_text(encoding="utf-8")
+BOOT_MS = 60_000
+ISO = "2026-11-28T10:30:00.000Z"
+
+
+def start(tmp_path, **options):
+    server = demo.make_server("127.0.0.1", 0, root=tmp_path, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop(server):
+    server.shutdown()
+    demo.close(server)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = start(tmp_path_factory.mktemp("demo"))
+    yield server
+    stop(server)
+
+
+class Visit:
+    """One page of the demo: what it requested, logged and showed."""
+
+    def __init__(self, page, origin, answers=None):
+        self.page = page
+        self.origin = origin
+        self.answers = answers or {}  # URL prefix -> what the test answers in the network's place
+        self.strays = []
+        self.errors = []
+        self.dialogs = []
+        self.fired = 0
+
+    def route(self, route):
+        url = route.request.url
+        answer = [fn for prefix, fn in self.answers.items() if url.startswith(prefix)]
+        if answer:
+            answer[0](route)
+        elif url.startswith(self.origin + "/") or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.strays.append(url)
+            route.abort()
+
+    def open(self, url):
+        page = self.page
+        page.set_default_timeout(BOOT_MS)
+        page.route("**/*", self.route)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        page.wait_for_selector('#timeline [data-mark="runtimeReady"].done')
+
+    def fire(self, preset):
+        """Pick a preset, press Send, wait for its inspector entry to settle; returns the entry."""
+        self.page.click('button.preset[data-preset="%s"]' % preset)
+        self.page.click("#send")
+        self.fired += 1
+        entry = self.page.locator('#entries .entry[data-n="%d"]' % self.fired)
+        entry.and_(self.page.locator(':not([data-state="wait"])')).wait_for()
+        return entry
+
+    @staticmethod
+    def calls(entry):
+        return entry.locator(".heap-call").evaluate_all(
+            "els => els.map(e => JSON.parse(e.dataset.call))"
+        )
+
+    @staticmethod
+    def notes(entry):
+        return entry.locator(".note .text").all_text_contents()
+
+    def problems(self):
+        return self.page.locator("#problem-list li").all_text_contents()
+
+    def check_clean(self):
+        assert self.strays == [], "requests left the demo server"
+        assert self.errors == [], "errors reached the page"
+        assert self.dialogs == [], "something in the page executed"
+        assert self.problems() == []
+
+
+@pytest.fixture
+def visit(page, server):
+    v = Visit(page, server.url.rstrip("/"))
+    yield v
+    v.check_clean()
+
+
+def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
+    visit.open(server.url)
+    page = visit.page
+    assert page.locator(".mode").get_attribute("data-mode") == "offline"
+
+    order = visit.fire("order")
+    assert visit.calls(order) == [
+        [
+            "track",
+            [
+                "Order Completed",
+                {
+                    "order_id": "o-1001",
+                    "total": 99.5,
+                    "currency": "EUR",
+                    "shipping.method": "express",
+                    "shipping.address.city": "Paris",
+                    "shipping.address.zip": "75001",
+                    "tags": "gift||express||2",
+                    "products": '[{"sku":"p-1","qty":2},{"sku":"p-2","qty":1}]',
+                    "placed_at": ISO,
+                },
+            ],
+        ]
+    ]
+    assert 'heap.track("Order Completed", {' in order.locator(".heap-call pre").inner_text()
+    assert visit.notes(order) == ['dropped "coupon": null', 'dropped "notes": empty object']
+
+    signup = visit.fire("signup")
+    assert visit.calls(signup) == [
+        ["identify", ["user-42"]],
+        [
+            "addUserProperties",
+            [
+                {
+                    "email": "ada@example.com",
+                    "name": "Ada Lovelace",
+                    "plan": "pro",
+                    "beta": "true",
+                    "age": 36,
+                    "address.city": "London",
+                    "interests": "math||engines",
+                    "signed_up": "2026-11-01T09:00:00.000Z",
+                }
+            ],
+        ],
+    ]
+
+    placeholder = visit.fire("placeholder")
+    assert visit.calls(placeholder) == [["addUserProperties", [{"plan": "free"}]]]
+    assert any('identity "undefined" refused' in n for n in visit.notes(placeholder))
+    assert placeholder.locator('.note[data-level="warn"]').count() == 1
+
+    long = visit.fire("long")
+    [[method, [name, props]]] = visit.calls(long)
+    assert method == "track" and len(name) == 255 and name.startswith("Long event name")
+    assert len(props["description"]) == 1023 and props["short"] == "fits"
+    assert any("cut" in n and "1023" in n for n in visit.notes(long))
+
+    group = visit.fire("group")
+    assert visit.calls(group) == [
+        ["addUserProperties", [{"account_id": "acme-1"}]],
+        [
+            "addAccountProperties",
+            [
+                {
+                    "name": "Acme Inc.",
+                    "plan.tier": "gold",
+                    "plan.seats": 25,
+                    "industry": "Rockets",
+                    "verified": "true",
+                }
+            ],
+        ],
+    ]
+
+    page_view = visit.fire("page")
+    [[method, [name, props]]] = visit.calls(page_view)
+    assert (method, name) == ("track", "Page Viewed")
+    assert {"plan": "pro", "name": "Pricing", "category": "Docs"}.items() <= props.items()
+
+    alias = visit.fire("alias")
+    assert visit.calls(alias) == []
+    assert alias.locator(".no-call").count() == 1 and visit.notes(alias)
+
+    reset = visit.fire("reset")
+    assert visit.calls(reset) == [["resetIdentity", []]]
+
+    bad = visit.fire("bad")
+    assert visit.calls(bad) == []
+    assert bad.locator('.note[data-level="warn"]').count() == 1
+
+    xss = "<img src=x onerror=alert(1)>"
+    html = visit.fire("html")
+    [[method, [name, props]]] = visit.calls(html)
+    assert (method, name) == ("track", xss)
+    assert props == {"<b>key</b>": "<script>alert(2)</script>", "note": '"quotes" & <angles>'}
+    assert 'heap.track("%s"' % xss in html.inner_text()  # shown as text...
+    assert page.locator("#entries img, #entries b, #entries script").count() == 0  # ...not HTML
+    assert page.locator("#dataplane img").count() == 0
+
+    # Broken JSON is refused by the form itself: an error next to the editor, nothing sent.
+    page.click('button.preset[data-preset="broken"]')
+    page.click("#send")
+    assert page.locator("#payload-error").is_visible()
+    assert "not valid JSON" in page.locator("#payload-error").inner_text()
+    assert page.locator("#f-payload").get_attribute("aria-invalid") == "true"
+    assert page.locator("#entries .entry").count() == visit.fired
+
+    # The inspector shows exactly what Heap received, in order (the stand-in recorded it).
+    shown = page.locator("#entries .entry").evaluate_all(
+        "els => els.reverse().flatMap(e => Array.from(e.querySelectorAll('.heap-call'),"
+        " c => JSON.parse(c.dataset.call)))"
+    )
+    received = page.evaluate("heapStandin.calls.map(c => [c.method, c.args])")
+    assert shown == received and len(received) == 10
+
+    # Start-up timeline complete; the data plane got every message the SDK sends on.
+    for mark in ("pageLoad", "sdkReady", "runtimeReady", "heapLoaded", "firstCall"):
+        assert re.fullmatch(
+            r"\d+\.\d\d s", page.locator('[data-mark="%s"] .value' % mark).inner_text()
+        ), mark
+    page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 9")
+    assert page.locator("#entries .dp-ok").count() == 9  # every call but reset
+    paths = {e["path"] for e in server.demo.events_since(0)}
+    assert paths == {"/v1/track", "/v1/identify", "/v1/group", "/v1/page", "/v1/alias"}
+
+
+def test_keyboard_alone_fires_a_call(visit, server):
+    visit.open(server.url)
+    page = visit.page
+    page.focus('button.preset[data-preset="group"]')
+    page.keyboard.press("Enter")  # the preset fills the form
+    page.focus('input[name="type"]:checked')
+    assert page.evaluate("document.activeElement.value") == "group"
+    page.focus("#f-payload")
+    page.keyboard.press("Control+Enter")
+    entry = page.locator('#entries .entry[data-n="1"]')
+    entry.and_(page.locator(':not([data-state="wait"])')).wait_for()
+    assert [c[0] for c in Visit.calls(entry)] == ["addUserProperties", "addAccountProperties"]
+    # Every control has a label.
+    unlabeled = page.evaluate(
+        "Array.from(document.querySelectorAll('input, textarea'))"
+        ".filter(i => !i.labels || i.labels.length === 0).map(i => i.id || i.name)"
+    )
+    assert unlabeled == []
+
+
+def test_scripted_session_screenshot(visit, server, tmp_path):
+    visit.open(server.url)
+    page = visit.page
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    for preset in ("signup", "placeholder", "order"):
+        visit.fire(preset)
+    page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 3")
+    page.evaluate("document.activeElement.blur()")
+    shot = tmp_path / "demo.png"
+    page.screenshot(path=str(shot))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "demo-phone.png"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page scrolls sideways at phone width"
+    if os.environ.get("HEAP_DEVICE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, REPO / "docs" / "demo.png")
+
+
+def test_pyodide_and_live_mode(page, tmp_path):
+    """--runtime pyodide boots, and --app-id loads Heap from Heap's CDN (answered here)."""
+    server = start(tmp_path, app_id="987654321", runtime="pyodide")
+    cdn = []
+
+    def heap_cdn(route):
+        cdn.append(route.request.url)
+        route.fulfill(status=200, content_type="text/javascript", body=STANDIN)
+
+    try:
+        visit = Visit(page, server.url.rstrip("/"), {"https://cdn.us.heap-api.com/": heap_cdn})
+        visit.open(server.url)
+        assert page.locator(".mode").get_attribute("data-mode") == "live"
+        assert "Pyodide" in page.locator(".facts").inner_text()
+        entry = visit.fire("order")
+        assert Visit.calls(entry)[0][1][0] == "Order Completed"
+        assert cdn == ["https://cdn.us.heap-api.com/config/987654321/heap_config.js"]
+        visit.check_clean()
+    finally:
+        stop(server)
+
+
+def test_server_is_a_local_data_plane(server):
+    base = server.url
+
+    def get(path):
+        with urllib.request.urlopen(base + path.lstrip("/")) as r:
+            return r.status, r.headers.get("Content-Type"), r.read()
+
+    request = urllib.request.Request(
+        base + "v1/track", data=b'{"type": "track", "event": "x"}', method="POST"
+    )
+    with urllib.request.urlopen(request) as r:
+        assert r.status == 200
+    seen = json.loads(get("/__dataplane")[2])["events"]
+    assert seen[-1]["path"] == "/v1/track" and seen[-1]["body"]["event"] == "x"
+    assert json.loads(get("/__dataplane?since=%d" % seen[-1]["n"])[2])["events"] == []
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(base + "other", data=b"{}", method="POST"))
+    assert refused.value.code == 404
+
+    assert get("/")[1] == "text/html; charset=utf-8"
+    assert get("/heap/micropython/micropython.mjs")[1] == "text/javascript"
+    assert get("/heap/micropython/micropython.wasm")[1] == "application/wasm"
+    assert get("/heap/heap_device/calls.py")[1].startswith("text/plain")
+    assert get("/heap-standin.js")[1] == "text/javascript"
+
+    # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers.
+    tags = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.feed(get("/")[2].decode("utf-8"))
+    scripts = [a for t, a in tags if t == "script"]
+    assert scripts and all("src" in a or a.get("type") == "application/json" for a in scripts)
+    assert [(t, k) for t, a in tags for k in a if k.startswith("on")] == []
+
+
+def test_command_prints_url_and_stops_on_ctrl_c():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "heap_device.cli", "demo", "--port", "0"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        url = re.search(r"http://127\.0\.0\.1:\d+/", lines[1]).group(0)
+        with urllib.request.urlopen(url) as r:
+            assert b"heap-device demo" in r.read()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped" in out and err == ""
