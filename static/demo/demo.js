@@ -75,6 +75,7 @@
         mark('heapLoaded', standin ? standin.loadedAt : performance.now());
       } else if (performance.now() - started > 30000) {
         clearInterval(timer);
+        if (heapBlocked) return;
         markFailed('heapLoaded', 'not loaded');
         addProblem('error', cfg.offline
           ? "Heap's stand-in script did not load after 30 s; is the demo server still running?"
@@ -169,6 +170,11 @@
           text: entry.report.errors.length ? 'No Heap call: heap-device hit an error.'
             : 'No Heap call. See the notes below for why.' }));
       }
+      if (entry.report.calls.length && !entry.heapWasLoaded) {
+        heapSide.appendChild(el('p', { className: 'hint', text: heapBlocked
+          ? "Heap's script did not load, so these calls wait in Heap's queue on this page."
+          : "Heap's script had not arrived yet: Heap's queue holds these calls until it does." }));
+      }
     } else {
       heapSide.appendChild(el('p', { className: 'pending', text: state[1] }));
     }
@@ -202,6 +208,7 @@
 
   function attach(entry, report) {
     entry.report = report;
+    entry.heapWasLoaded = !!(window.heap && window.heap.loaded === true);
     entry.accepted = true;
     render(entry);
   }
@@ -251,8 +258,26 @@
   watch.reports.forEach(onReport);
   watch.problems.forEach(function (p) { addProblem(p.level, p.text); });
   if (watch.marks.runtimeReady !== undefined) mark('runtimeReady', watch.marks.runtimeReady);
+  // Heap's script is the one script the page did not list itself: heap-device inserts it.
+  function isHeapScript(node) {
+    if (!node || node.tagName !== 'SCRIPT' || !node.src) return false;
+    var ours = ['/heap/', '/demo/', '/vendor/'];
+    return !ours.some(function (path) { return node.src.indexOf(location.origin + path) === 0; });
+  }
+  function onFailedFile(file) {
+    if (isHeapScript(file.node)) {
+      markFailed('heapLoaded', 'blocked');
+      heapBlocked = true; // heap-device says so itself (a warning below); calls wait in Heap's stub
+    } else {
+      addProblem('error', 'Could not load ' + file.url + '.');
+    }
+  }
+  var heapBlocked = false;
+  watch.failedFiles.forEach(onFailedFile);
+
   watch.subscribe(function (kind, item) {
     if (kind === 'report') onReport(item);
+    else if (kind === 'failedFile') onFailedFile(item);
     else if (kind === 'problem') addProblem(item.level, item.text);
     else if (kind === 'mark') {
       mark('runtimeReady', watch.marks.runtimeReady);

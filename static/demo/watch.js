@@ -68,6 +68,24 @@
     return { calls: calls || [], notes: notes, errors: errors };
   }
 
+  function bare(text) {
+    text = String(text);
+    return text.indexOf(PREFIX) === 0 ? text.slice(PREFIX.length) : text;
+  }
+
+  // A report from the bridge's event, in the shape demo.js reads.
+  function fromEvent(detail, message) {
+    return {
+      type: detail.type || (message && message.type) || 'unknown',
+      messageId: detail.messageId || (message && message.messageId) || null,
+      message: message,
+      calls: Array.isArray(detail.calls) ? detail.calls : [],
+      notes: (detail.notes || []).map(function (n) { return [String(n[0]), bare(n[1])]; }),
+      errors: (detail.errors || []).map(bare),
+      t: detail.t || performance.now()
+    };
+  }
+
   function finish(span) {
     var message = span.message;
     if (message && message.config !== undefined && message.type === undefined) {
@@ -77,16 +95,7 @@
       });
       return;
     }
-    var got = span.event || fromConsole(span);
-    report({
-      type: got.type || (message && message.type) || 'unknown',
-      messageId: got.messageId || (message && message.messageId) || null,
-      message: message,
-      calls: got.calls || [],
-      notes: got.notes || [],
-      errors: got.errors || [],
-      t: got.t || performance.now()
-    });
+    report(fromEvent(span.event || fromConsole(span), message));
   }
 
   function hookAdapter() {
@@ -140,8 +149,15 @@
     };
   });
 
+  watch.failedFiles = [];
   window.addEventListener('error', function (e) {
-    problem('error', e.message || 'A script failed to load: ' + ((e.target && e.target.src) || '?'));
+    var target = e.target;
+    if (target && target !== window && (target.src || target.href)) { // a file did not load
+      watch.failedFiles.push({ url: target.src || target.href, node: target });
+      watch.emit('failedFile', watch.failedFiles[watch.failedFiles.length - 1]);
+    } else {
+      problem('error', e.message || 'A script error happened');
+    }
   }, true);
   window.addEventListener('unhandledrejection', function (e) {
     problem('error', 'Unhandled promise rejection: ' + String(e.reason));
@@ -151,15 +167,8 @@
   window.addEventListener('heap-device:ready', function (e) { runtimeReady(e.detail || {}); });
   window.addEventListener('heap-device:calls', function (e) {
     var detail = e.detail || {};
-    if (current) {
-      current.event = detail;
-    } else {
-      report({
-        type: detail.type || 'unknown', messageId: detail.messageId || null, message: null,
-        calls: detail.calls || [], notes: detail.notes || [], errors: detail.errors || [],
-        t: detail.t || performance.now()
-      });
-    }
+    if (current) current.event = detail;
+    else report(fromEvent(detail, null));
   });
 
   hookAdapter();
