@@ -9,12 +9,14 @@ pointed to by the ``scriptUrl`` tag option, so the demo needs no internet.
 
 import json
 import shutil
+import signal
 import tempfile
 import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socket import AF_INET6
 from urllib.parse import parse_qs, urlsplit
 
 from heap_device import cli
@@ -205,7 +207,10 @@ def make_server(host="127.0.0.1", port=8000, app_id=None, runtime="micropython",
     try:
         demo = prepare(root, app_id, runtime)
         handler = type("DemoHandler", (Handler,), {"demo": demo})
-        server = ThreadingHTTPServer((host, port), partial(handler, directory=str(root)))
+        server_class = ThreadingHTTPServer
+        if ":" in host:  # an IPv6 address such as ::1
+            server_class = type("Server6", (ThreadingHTTPServer,), {"address_family": AF_INET6})
+        server = server_class((host, port), partial(handler, directory=str(root)))
     except OSError as exc:
         if own_root:
             shutil.rmtree(root, ignore_errors=True)
@@ -238,9 +243,15 @@ def run(host="127.0.0.1", port=8000, app_id=None, runtime="micropython"):
     print("heap-device demo: %s, %s" % (RUNTIME_PACKAGES[runtime][0], mode))
     print("heap-device demo: open %s  (Ctrl-C stops)" % server.url, flush=True)
     try:
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with `&`
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nheap-device demo: stopped")
     finally:
         close(server)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -381,7 +381,7 @@
       address: { city: 'London' }, interests: ['math', 'engines'],
       signed_up: { $date: '2026-11-01T09:00:00.000Z' } } },
     { id: 'placeholder', label: 'Identity "undefined"', type: 'identify', userId: 'undefined', payload: { plan: 'free' } },
-    { id: 'long', label: 'Long strings', type: 'track', event: 'Long ' + Array(60).join('event name '),
+    { id: 'long', label: 'Long strings', type: 'track', event: 'Long ' + Array(30).join('event name '),
       payload: { description: Array(40).join(LONG), short: 'fits' } },
     { id: 'group', label: 'Account (group)', type: 'group', groupId: 'acme-1', payload: {
       name: 'Acme Inc.', plan: { tier: 'gold', seats: 25 }, industry: 'Rockets', verified: true } },
