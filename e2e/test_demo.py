@@ -264,6 +264,24 @@ def test_keyboard_alone_fires_a_call(visit, server):
     assert unlabeled == []
 
 
+def test_bridge_events_are_shown(visit, server):
+    """The bridge's "heap-device:calls" event (when it sends one) is shown like any message."""
+    visit.open(server.url)
+    page = visit.page
+    page.evaluate(
+        """() => dispatchEvent(new CustomEvent('heap-device:calls', {detail: {
+            type: 'track', messageId: 'from-elsewhere', t: performance.now(),
+            calls: [['track', ['<i>From the page</i>', {n: 1}]]],
+            notes: [['info', 'heap-device: a note']], errors: []}}))"""
+    )
+    entry = page.locator('#entries .entry[data-n="1"]')
+    entry.wait_for()
+    assert Visit.calls(entry) == [["track", ["<i>From the page</i>", {"n": 1}]]]
+    assert Visit.notes(entry) == ["a note"]
+    assert "not fired from this form" in entry.inner_text()
+    assert page.locator("#entries i").count() == 0
+
+
 def test_scripted_session_screenshot(visit, server, tmp_path):
     visit.open(server.url)
     page = visit.page

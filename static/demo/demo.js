@@ -252,7 +252,8 @@
   function fromPage(report) {
     var m = report.message || {};
     var what = m.event !== undefined ? JSON.stringify(m.event) : m.userId ? JSON.stringify(m.userId) : '';
-    return { fromPage: true, text: report.type + ' ' + what + '\n(not fired from this form)' };
+    return { fromPage: true, text: 'rudderanalytics.' + report.type + '(' + what + ')\n' +
+      '(not fired from this form' + (report.messageId ? '; messageId ' + report.messageId : '') + ')' };
   }
 
   watch.reports.forEach(onReport);
