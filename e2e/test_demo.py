@@ -86,7 +86,7 @@ class Visit:
         self.page.click("#send")
         self.fired += 1
         entry = self.page.locator('#entries .entry[data-n="%d"]' % self.fired)
-        entry.and_(self.page.locator(':not([data-state="wait"])')).wait_for()
+        entry.and_(self.page.locator('[data-reported="true"]')).wait_for()
         return entry
 
     @staticmethod
@@ -254,7 +254,7 @@ def test_keyboard_alone_fires_a_call(visit, server):
     page.focus("#f-payload")
     page.keyboard.press("Control+Enter")
     entry = page.locator('#entries .entry[data-n="1"]')
-    entry.and_(page.locator(':not([data-state="wait"])')).wait_for()
+    entry.and_(page.locator('[data-reported="true"]')).wait_for()
     assert [c[0] for c in Visit.calls(entry)] == ["addUserProperties", "addAccountProperties"]
     # Every control has a label.
     unlabeled = page.evaluate(

@@ -200,7 +200,8 @@
       ]);
     }
     var node = el('li', { className: 'entry', 'data-type': entry.type, 'data-state': state[0],
-      'data-n': String(entry.n) }, [head, body, notes, message]);
+      'data-n': String(entry.n), 'data-reported': String(!!entry.report) },
+    [head, body, notes, message]);
     if (entry.node && entry.node.parentNode) entry.node.parentNode.replaceChild(node, entry.node);
     else $('entries').insertBefore(node, $('entries').firstChild);
     entry.node = node;
@@ -208,6 +209,7 @@
 
   function attach(entry, report) {
     entry.report = report;
+    entry.refused = false;
     entry.heapWasLoaded = !!(window.heap && window.heap.loaded === true);
     entry.accepted = true;
     render(entry);
@@ -216,6 +218,7 @@
   function claim(entry, messageId) {
     entry.messageId = messageId;
     entry.accepted = true;
+    entry.refused = false; // late, but RudderStack did take it
     byMessageId[messageId] = entry;
     if (dataplaneIds[messageId]) entry.dataplane = true;
     if (orphans[messageId]) {
