@@ -187,7 +187,10 @@ def main(argv=None):
         else:
             from heap_device import demo
 
-            return demo.run(args.host, args.port, args.app_id, args.runtime)
+            try:
+                return demo.run(args.host, args.port, args.app_id, args.runtime)
+            except demo.cli.UsageError as exc:  # another class when run as python -m
+                raise UsageError(str(exc)) from None
     except UsageError as exc:
         print(f"heap-device: {exc}", file=sys.stderr)
         return 2
