@@ -120,6 +120,8 @@ def test_build_without_node_modules_says_run_npm_ci(tmp_path, monkeypatch, capsy
     assert "run npm ci" in err and err.count("\n") == 1
 
 
-def test_demo_is_a_placeholder():
-    result = run("demo")
-    assert result.returncode == 0 and "coming soon" in result.stdout
+def test_demo_with_a_bad_app_id_says_so():
+    # The demo itself (it serves until Ctrl-C) is tested in test_demo.py.
+    result = run("demo", "--app-id", "abc")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--app-id 'abc'" in result.stderr and result.stderr.count("\n") == 1
