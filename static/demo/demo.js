@@ -41,13 +41,20 @@
     return target + '.' + method + '(' + shown.map(show).join(', ') + ')';
   }
 
+  // ---------------------------------------------------------------- page state
+  var marks = {}; // start-up timeline: name -> ms since navigation
+  var heapBlocked = false; // Heap's script failed to load
+  var dataplaneSeen = 0; // last data plane event number fetched
+  var dataplaneCount = 0;
+  var dataplaneIds = {}; // messageIds the data plane received
+
   // ---------------------------------------------------------------- start-up timeline
-  var marks = {};
   function mark(name, t) {
     if (marks[name] !== undefined) return;
     marks[name] = t;
     var item = document.querySelector('#timeline [data-mark="' + name + '"]');
     if (!item) return;
+    item.classList.remove('failed'); // late is still done
     item.classList.add('done');
     item.querySelector('.value').textContent = seconds(t);
   }
@@ -146,8 +153,7 @@
       el('span', { className: 'badge type-' + entry.type, text: entry.type }),
       el('span', { className: 'entry-no', text: '#' + entry.n }),
       el('span', { className: 'state state-' + state[0], text: state[1] }),
-      entry.dataplane ? el('span', { className: 'dp-ok', text: 'data plane ✓',
-        title: 'The local data plane received this message' }) : null,
+      entry.dataplane ? dataplaneBadge() : null,
       el('time', { className: 'when', text: seconds(entry.firedAt) })
     ]);
     var rsSide = el('div', { className: 'side rs' }, [
@@ -202,9 +208,23 @@
     var node = el('li', { className: 'entry', 'data-type': entry.type, 'data-state': state[0],
       'data-n': String(entry.n), 'data-reported': String(!!entry.report) },
     [head, body, notes, message]);
+    var before = entry.node && entry.node.querySelector('details.message');
+    if (before && before.open && message) message.open = true;
     if (entry.node && entry.node.parentNode) entry.node.parentNode.replaceChild(node, entry.node);
     else $('entries').insertBefore(node, $('entries').firstChild);
     entry.node = node;
+  }
+
+  function dataplaneBadge() {
+    return el('span', { className: 'dp-ok', text: 'data plane ✓',
+      title: 'The local data plane received this message' });
+  }
+  // Only the badge changes: a full re-render would close what the reader opened.
+  function markDataplane(entry) {
+    if (entry.dataplane) return;
+    entry.dataplane = true;
+    var head = entry.node && entry.node.querySelector('.entry-head');
+    if (head) head.insertBefore(dataplaneBadge(), head.querySelector('.when'));
   }
 
   function attach(entry, report) {
@@ -220,7 +240,7 @@
     entry.accepted = true;
     entry.refused = false; // late, but RudderStack did take it
     byMessageId[messageId] = entry;
-    if (dataplaneIds[messageId]) entry.dataplane = true;
+    entry.dataplane = !!dataplaneIds[messageId];
     if (orphans[messageId]) {
       clearTimeout(orphans[messageId].timer);
       var report = orphans[messageId].report;
@@ -276,7 +296,6 @@
       addProblem('error', 'Could not load ' + file.url + '.');
     }
   }
-  var heapBlocked = false;
   watch.failedFiles.forEach(onFailedFile);
 
   watch.subscribe(function (kind, item) {
@@ -290,9 +309,6 @@
   });
 
   // ---------------------------------------------------------------- the data plane
-  var dataplaneSeen = 0;
-  var dataplaneCount = 0;
-  var dataplaneIds = {};
 
   function describe(event) {
     var bits = [event.type || '?'];
@@ -312,7 +328,7 @@
       if (event.messageId) {
         dataplaneIds[event.messageId] = true;
         var entry = byMessageId[event.messageId];
-        if (entry && !entry.dataplane) { entry.dataplane = true; render(entry); }
+        if (entry) markDataplane(entry);
       }
       var when = seconds(posted.t - performance.timeOrigin);
       var item = el('li', { className: 'dp-event' }, [
