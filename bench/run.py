@@ -420,7 +420,7 @@ def main(argv=None):
                     if run < args.loss_runs:
                         raw[variant]["loss"].append(loss_run(browser, variant))
                     f = raw[variant]["first"][-1]
-                    loss = raw[variant]["loss"][-1] if raw[variant]["loss"] else None
+                    loss = raw[variant]["loss"][-1] if run < args.loss_runs else None
                     print(
                         "run %d %-18s first call %6.0f ms  long tasks %5.0f ms  "
                         "per event %6.1f / %7.1f us  %s"
