@@ -159,6 +159,12 @@
       problem('error', e.message || 'A script error happened');
     }
   }, true);
+  document.addEventListener('securitypolicyviolation', function (e) {
+    problem('error', "The page's Content-Security-Policy blocked " +
+      (e.blockedURI === 'eval' ? 'eval (PyScript needs \'unsafe-eval\'; heap-device\'s ' +
+        '"build --boot direct" does not)' : e.blockedURI || 'something') +
+      ' (' + e.effectiveDirective + ').');
+  });
   window.addEventListener('unhandledrejection', function (e) {
     problem('error', 'Unhandled promise rejection: ' + String(e.reason));
   });
