@@ -348,14 +348,14 @@ def test_server_is_a_local_data_plane(server):
     assert get("/heap/heap_device/calls.py")[1].startswith("text/plain")
     assert get("/heap-standin.js")[1] == "text/javascript"
 
-    # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers.
+    # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers or styles.
     tags = []
     parser = HTMLParser()
     parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
     parser.feed(get("/")[2].decode("utf-8"))
     scripts = [a for t, a in tags if t == "script"]
     assert scripts and all("src" in a or a.get("type") == "application/json" for a in scripts)
-    assert [(t, k) for t, a in tags for k in a if k.startswith("on")] == []
+    assert [(t, k) for t, a in tags for k in a if k.startswith("on") or k == "style"] == []
 
 
 def test_command_prints_url_and_stops_on_ctrl_c():

@@ -215,7 +215,8 @@ def make_server(host="127.0.0.1", port=8000, app_id=None, runtime="micropython",
         if own_root:
             shutil.rmtree(root, ignore_errors=True)
         raise cli.UsageError(
-            f"cannot serve on {host}:{port} ({exc.strerror or exc}); try another --port"
+            f"cannot serve on {host}:{port} ({exc.strerror or exc}); try another port: "
+            f"--port {port + 1} (or make demo PORT={port + 1})"
         ) from None
     except BaseException:
         if own_root:
