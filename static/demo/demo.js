@@ -154,7 +154,8 @@
       el('span', { className: 'entry-no', text: '#' + entry.n }),
       el('span', { className: 'state state-' + state[0], text: state[1] }),
       entry.dataplane ? dataplaneBadge() : null,
-      el('time', { className: 'when', text: seconds(entry.firedAt) })
+      el('time', { className: 'when', text: seconds(entry.firedAt),
+        title: 'Sent ' + seconds(entry.firedAt) + ' after the page started loading' })
     ]);
     var rsSide = el('div', { className: 'side rs' }, [
       el('h3', { text: entry.source.fromPage ? 'RudderStack message' : 'RudderStack call' }),
