@@ -7,6 +7,7 @@ Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in de
 
 from heap_device import loader, wire
 from heap_device.properties import (
+    CIRCULAR_MARK,
     NeedsOrder,
     cut,
     normalise,
@@ -98,6 +99,11 @@ def _checked_id(value, what, placeholders, notes):
                 "heap-device: %s is %d characters, over Heap's %d; refused"
                 % (what, utf16_length(text), IDENTITY_MAX),
             )
+        )
+        return None
+    if text == CIRCULAR_MARK:
+        notes.append(
+            ("warn", "heap-device: %s refused: it is the SDK's mark for a cut cycle" % what)
         )
         return None
     if placeholders and text.lower() in placeholders:

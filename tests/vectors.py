@@ -106,6 +106,20 @@ CALLS = [
         "refused",
     ),
     (
+        "identify: the SDK's cycle mark is no identity",
+        {},
+        ident({}, "[Circular Reference]"),
+        [],
+        "cut cycle",
+    ),
+    (
+        "group: the SDK's cycle mark is no group id",
+        {},
+        {"type": "group", "groupId": "[Circular Reference]"},
+        [],
+        "cut cycle",
+    ),
+    (
         "identify: a placeholder inside a longer id is fine",
         {},
         ident({}, "user-17"),

@@ -320,6 +320,8 @@
     if (!text) problem = ' is empty; refused';
     else if (text.length > IDENTITY_MAX) {
       problem = ' is ' + text.length + " characters, over Heap's " + IDENTITY_MAX + '; refused';
+    } else if (text === CIRCULAR_MARK) {
+      problem = " refused: it is the SDK's mark for a cut cycle";
     } else if (placeholders && PLACEHOLDERS.indexOf(text.toLowerCase()) !== -1) {
       problem = ' ' + show(text) + ' refused: Heap would merge every user identified with it ' +
         'into one profile';
