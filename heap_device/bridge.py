@@ -3,9 +3,14 @@
 The only module that imports ``pyscript``/``js``; every MicroPython/Pyodide difference lives here.
 The JS adapter (static/heap-device.js) hands over JSON strings through ``window.Heap_RS.push``:
 the first is the settings, every later one is a RudderStack message (or ``{"type": "reset"}``).
+
+Page tools can listen on ``window``: ``heap-device:ready`` once Python runs, and, with the
+``debug`` setting, ``heap-device:calls`` after each message with
+``{type, messageId, calls, notes, errors, t}`` (all plain JSON).
 """
 
 import json
+import sys
 
 import js
 
@@ -17,6 +22,7 @@ except ImportError:  # MicroPython started without PyScript (build --boot direct
 
     document = js.document
 
+from heap_device import __version__, wire
 from heap_device.calls import calls_for_json
 from heap_device.errors import HeapDeviceError
 from heap_device.loader import loader_plan
@@ -42,20 +48,25 @@ def start():
     push = create_proxy(receive)
     _kept.append(push)
     adapter.push = push
+    _report("heap-device:ready", {"runtime": sys.implementation.name, "version": __version__})
     adapter.flush()
 
 
 def receive(text):
     """Handle one queued JSON string; never lets an exception reach the page."""
+    report = {"calls": [], "notes": [], "errors": []}
     try:
         if _state["phase"] == "waiting":
             _setup(text)
-        elif _state["phase"] == "running":
-            _deliver(text)
+            return
+        if _state["phase"] == "running":
+            _deliver(text, report)
     except Exception as exc:  # noqa: BLE001 - SPEC §6: log once, go on
-        _console(
-            "error", "could not handle a " + _message_type(text) + " message: " + _describe(exc)
-        )
+        error = "could not handle a " + _message_type(text) + " message: " + _describe(exc)
+        report["errors"].append(error)
+        _console("error", error)
+    if _state["phase"] == "running" and _state["settings"]["debug"]:
+        _report_message(text, report)
 
 
 def _setup(text):
@@ -89,9 +100,10 @@ def _setup(text):
     _state["phase"] = "running"
 
 
-def _deliver(text):
+def _deliver(text, report):
     settings = _state["settings"]
     calls, notes = calls_for_json(text, settings)
+    report["notes"] = notes
     _log_notes(notes)
     if settings["debug"]:
         _debug_calls(text, calls)
@@ -101,6 +113,7 @@ def _deliver(text):
             _console("warn", "window.heap." + method + " does not exist; that call was skipped")
             continue
         _call_js(heap, method, args)
+        report["calls"].append([method, args])
 
 
 def _load_heap(plan):
@@ -126,6 +139,24 @@ def _call_js(target, method, args):
     failure = window.Heap_RS.call(target, method, to_js(args))
     if failure:
         raise RuntimeError("window.heap." + method + " threw " + str(failure))
+
+
+def _report(name, detail):
+    detail["t"] = js.performance.now()
+    window.Heap_RS.report(name, wire.encode(detail))
+
+
+def _report_message(text, report):
+    try:
+        message = json.loads(text)
+        message_id = message.get("messageId") if isinstance(message, dict) else None
+        kind = message.get("type") if isinstance(message, dict) else None
+        report["type"] = kind if isinstance(kind, str) else "untyped"
+        report["messageId"] = message_id if isinstance(message_id, str) else None
+        report["notes"] = [[level, note] for level, note in report["notes"]]
+        _report("heap-device:calls", report)
+    except Exception as exc:  # noqa: BLE001 - a report must never cost the page anything
+        _console("warn", "could not report a message to page tools: " + _describe(exc))
 
 
 def _page_has_heap():

@@ -85,6 +85,10 @@
   rs.call = function (target, name, args) {
     try { target[name].apply(target, args); return ''; } catch (e) { return String(e); }
   };
+  // Python reports to page tools (the demo's inspector): a window event with a plain detail.
+  rs.report = function (name, detailText) {
+    try { window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(detailText) })); } catch (e) {}
+  };
 
   // ---- Vendor snippet: Heap's stub, isolated and data-driven. Python decides kind and methods. ----
   // v5 queues {name, fn} on window.heapReadyCb; classic pushes [name, ...args] onto the heap array.
