@@ -35,6 +35,11 @@ def _ratio(v, key):
     return "×%.2f" % r if r is not None else "–"
 
 
+def name_of(variant):
+    kind, _, tree = variant.partition("@")
+    return NAMES[kind] + (" [%s]" % tree if tree else "")
+
+
 def rows(results):
     s = results["summary"]
     variants = list(s)
@@ -46,7 +51,7 @@ def rows(results):
         return lambda v: _kb(v["bytes"]["total"].get(key))
 
     out = [
-        ["", *(NAMES[v] for v in variants)],
+        ["", *(name_of(v) for v in variants)],
         line("first Heap call, ms (median)", lambda v: "%.0f" % v["first_call_ms"]),
         line("  ratio to baseline", lambda v: _ratio(v, "first_call")),
         line("  heap.js requested at, ms", lambda v: _num(v["heap_requested_ms"])),
@@ -89,7 +94,11 @@ def console(results):
 def targets(results):
     """Rows of the targets table: one column per MicroPython variant measured."""
     summary = results["summary"]
-    variants = [v for v in ("micropython", "micropython-direct") if "ratios" in summary.get(v, {})]
+    variants = [
+        v
+        for v in summary
+        if v.partition("@")[0] in ("micropython", "micropython-direct") and "ratios" in summary[v]
+    ]
     out = []
     for label, get, limit, goal in TARGETS:
         cells = []
@@ -115,7 +124,7 @@ def targets(results):
             % (loss["fired"] - loss["received_min"], loss["fired"], "met" if ok else "**missed**")
         )
     out.append("| loss | 0, in order | – | %s |" % " | ".join(cells))
-    header = "| what | target | goal | %s |" % " | ".join(NAMES[v] for v in variants)
+    header = "| what | target | goal | %s |" % " | ".join(name_of(v) for v in variants)
     return [header, "|---" * (3 + len(variants)) + "|"] + out if variants else []
 
 
@@ -224,7 +233,7 @@ def svg(results):
         ("bundle fetched, KB gzip", lambda v: v["bytes"]["total"].get("gzip", 0) / 1000, "%.1f"),
         ("long tasks, ms", lambda v: v["long_task_ms"], "%.0f"),
     ]
-    width, label_w, bar_w, row_h = 760, 120, 520, 22
+    width, label_w, bar_w, row_h = 800, 240, 470, 22
     panel_h = 26 + row_h * len(variants) + 12
     height = 40 + panel_h * len(panels) + 10
     out = [
@@ -246,10 +255,10 @@ def svg(results):
         for i, (variant, value) in enumerate(zip(variants, values)):
             by = y + 22 + i * row_h
             length = 0 if value <= 0 else bar_w * (math.log10(value) - floor) / span
-            out.append('<text x="14" y="%d">%s</text>' % (by + 14, NAMES[variant]))
+            out.append('<text x="14" y="%d">%s</text>' % (by + 14, name_of(variant)))
             out.append(
                 '<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>'
-                % (label_w, by + 2, max(length, 1), row_h - 6, COLOURS[variant])
+                % (label_w, by + 2, max(length, 1), row_h - 6, COLOURS[variant.partition("@")[0]])
             )
             out.append(
                 '<text x="%.1f" y="%d">%s</text>' % (label_w + length + 6, by + 14, fmt % value)

@@ -5,10 +5,12 @@ Heap.io device-mode destination, Heap's CDN answered by a recording stand-in) wi
 MicroPython, on Pyodide, and with the hand-written JS baseline (bench/baseline/), interleaved.
 Writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg.
 
-Usage: .venv/bin/python bench/run.py [--runs N] [--variants micropython,pyodide,baseline]
-       [--repo DIR] [--results FILE] [--no-docs]
---repo builds heap-device from another checkout (how the proposals in bench/proposals/ were
-measured); --results and --no-docs keep such a run from overwriting the published numbers.
+Usage: .venv/bin/python bench/run.py [--runs N] [--loss-runs N]
+       [--variants micropython,micropython-direct,pyodide,baseline] [--tree NAME=DIR ...]
+       [--repo DIR] [--results FILE] [--no-docs] [--label TEXT]
+--tree measures another checkout (e.g. with a patch from bench/proposals/ applied) interleaved
+with this one, as VARIANT@NAME: how the proposals were judged. --results and --no-docs keep such
+a run from overwriting the published numbers.
 """
 
 import argparse
@@ -102,13 +104,17 @@ class _Site(SimpleHTTPRequestHandler):
 
 def cli(repo, *args):
     """Run heap-device's own CLI from `repo` (so a patched checkout builds its own bundle)."""
-    env = {**os.environ, "PYTHONPATH": str(repo)}
+    paths = [str(repo)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     cmd = [sys.executable, "-m", "heap_device.cli", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=repo, env=env).stdout
 
 
-def make_site(root, repo, variants):
-    """Bundles, SDK, stand-in and one page per (variant, mode) in `root`."""
+def make_site(root, repo, variants, trees=None):
+    """Bundles, SDK, stand-in and one page per (variant, mode) in `root`.
+
+    A variant named `micropython@NAME` is built from the checkout `trees[NAME]` instead of `repo`.
+    """
     (root / "vendor").mkdir()
     shutil.copyfile(SDK, root / "vendor" / "rsa.js")
     shutil.copyfile(WEB / "bench-page.js", root / "bench-page.js")
@@ -118,10 +124,12 @@ def make_site(root, repo, variants):
         if variant == "baseline":
             tag = '<script src="/baseline/heap-baseline.js"></script>\n'
         else:
-            runtime, boot = BUILDS[variant]
-            options = ["--runtime", runtime] + (["--boot", boot] if boot != "pyscript" else [])
-            cli(repo, "build", "--out", str(root / variant), *options)
-            tag = cli(repo, "snippet", "--base-url", "/" + variant, *options)
+            kind, _, tree = variant.partition("@")
+            source = (trees or {})[tree] if tree else repo
+            runtime, boot = BUILDS[kind]
+            options = ["--runtime", runtime, "--boot", boot]
+            cli(source, "build", "--out", str(root / variant), *options)
+            tag = cli(source, "snippet", "--base-url", "/" + variant, *options)
         for mode, events in (("first", 1), ("loss", LOSS_EVENTS)):
             html = (
                 '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
@@ -393,13 +401,23 @@ def main(argv=None):
     )
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--repo", default=str(REPO), help="heap-device checkout to build from")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="also measure checkout DIR (e.g. a proposal applied), interleaved, as VARIANT@NAME",
+    )
     parser.add_argument("--results", default=str(BENCH / "results.json"))
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.*")
     parser.add_argument("--label", default="main", help="what was measured, kept in the results")
     args = parser.parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]
-    if "baseline" in variants:  # the yardstick last: the reference for ratios and call checks
-        variants = [v for v in variants if v != "baseline"] + ["baseline"]
+    trees = dict(t.split("=", 1) for t in args.tree)
+    own = [v for v in variants if v != "baseline"]
+    variants = own + ["%s@%s" % (v, name) for name in trees for v in own]
+    if "baseline" in args.variants.split(","):  # the yardstick last: ratios and call checks
+        variants.append("baseline")
     from playwright.sync_api import sync_playwright
 
     check_agreement()
@@ -409,7 +427,7 @@ def main(argv=None):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = "http://127.0.0.1:%d" % server.server_address[1]
     try:
-        make_site(root, Path(args.repo), variants)
+        make_site(root, Path(args.repo), variants, trees)
         raw = {v: {"first": [], "loss": []} for v in variants}
         with sync_playwright() as p:
             browser = Browser(p, origin)
