@@ -212,7 +212,7 @@ def markdown(results):
         "## Rerun",
         "",
         "```",
-        "make bench            # setup, then .venv/bin/python bench/run.py (5-7 minutes)",
+        "make bench            # setup, then .venv/bin/python bench/run.py (3-6 minutes here)",
         ".venv/bin/python bench/run.py --runs 9 --variants micropython-direct,baseline",
         "# a patched copy measured beside this one (how the [all] columns were made):",
         ".venv/bin/python bench/run.py --tree all=/path/to/patched/checkout",
