@@ -4,8 +4,9 @@ The adapter hands each message over as JSON text. Two interpreter differences ma
 are settled in this module only:
 
 - MicroPython's dicts do not keep insertion order, yet "later keys win" and JSON text inside a
-  property depend on it. `decode` is fast and native; `decode_ordered` is a small pure-Python
-  parser that builds OrderedDicts, used only when a message needs order (see properties.py).
+  property depend on it. `decode` is fast and native; `decode_ordered` numbers the keys in the
+  text so the native parser's result can be put back in order, used only when a message needs
+  order (see properties.py).
 - Number and string text must match what JavaScript would write, on every interpreter, so we
   write JSON ourselves instead of trusting each interpreter's `json.dumps` float format.
 """
@@ -145,111 +146,78 @@ def _reversed_pairs(parts):
 
 # ---- order-preserving decoding (MicroPython's rare slow path) -------------------------------
 
-_WHITESPACE = " \t\n\r"
+_WHITESPACE = b" \t\n\r"
+_COLON = ord(":")
+_BACKSLASH = ord("\\")
 
 
 def decode_ordered(text):
-    """JSON text -> data whose objects are OrderedDicts, keys in the order the text gives them."""
-    parser = _OrderedParser(text)
-    value = parser.value()
-    parser.skip()
-    if parser.pos != len(text):
-        raise ValueError("extra data after JSON value at %d" % parser.pos)
-    return value
+    """JSON text -> data whose objects are OrderedDicts, keys in the order the text gives them.
+
+    Each key is numbered in place (`"name"` -> `"7:name"`), the native parser does the parsing,
+    and the numbers give every object its order back. Python only looks for string boundaries,
+    in bytes: indexing a str is O(n) on MicroPython (UTF-8 inside), indexing bytes is O(1).
+    """
+    data = text.encode() if type(text) is str else text
+    parts = []
+    start = pos = count = 0
+    size = len(data)
+    while True:
+        quote = data.find(b'"', pos)
+        if quote < 0:
+            break
+        end = data.find(b'"', quote + 1)
+        while end > 0 and _escaped(data, end):
+            end = data.find(b'"', end + 1)
+        if end < 0:
+            raise ValueError("unterminated string at byte %d" % quote)
+        after = end + 1
+        while after < size and data[after] in _WHITESPACE:
+            after += 1
+        if after < size and data[after] == _COLON:
+            parts.append(data[start : quote + 1])
+            parts.append(b"%d:" % count)
+            count += 1
+            start = quote + 1
+        pos = end + 1
+    parts.append(data[start:])
+    return _restore_order(json.loads(b"".join(parts).decode()))
 
 
-class _OrderedParser:
-    def __init__(self, text):
-        self.text = text
-        self.pos = 0
+def _escaped(data, at):
+    """Whether the quote at byte `at` is escaped (an odd run of backslashes before it)."""
+    run = 0
+    at -= 1
+    while data[at] == _BACKSLASH:
+        run += 1
+        at -= 1
+    return run % 2 == 1
 
-    def skip(self):
-        text, pos = self.text, self.pos
-        while pos < len(text) and text[pos] in _WHITESPACE:
-            pos += 1
-        self.pos = pos
 
-    def value(self):
-        # Iterative: containers are built on an explicit stack so depth is unlimited.
-        stack = []  # entries: [container, pending_key]
-        while True:
-            self.skip()
-            ch = self.text[self.pos : self.pos + 1]
-            if ch == "{" or ch == "[":
-                self.pos += 1
-                container = OrderedDict() if ch == "{" else []
-                stack.append([container, None])
-                self.skip()
-                closer = "}" if ch == "{" else "]"
-                if self.text[self.pos : self.pos + 1] == closer:
-                    self.pos += 1
-                    stack.pop()
-                    item = container
-                else:
-                    if ch == "{":
-                        stack[-1][1] = self._key()
-                    continue
-            else:
-                item = self._scalar()
-            # attach `item` to its parent, closing containers as they complete
-            while True:
-                if not stack:
-                    return item
-                top = stack[-1]
-                if type(top[0]) is list:
-                    top[0].append(item)
-                else:
-                    top[0][top[1]] = item
-                self.skip()
-                ch = self.text[self.pos : self.pos + 1]
-                self.pos += 1
-                if ch == ",":
-                    if type(top[0]) is not list:
-                        top[1] = self._key()
-                    break
-                if ch not in "]}" or not ch:
-                    raise ValueError("bad JSON at %d" % (self.pos - 1))
-                item = stack.pop()[0]
+def _restore_order(value):
+    # Iterative: no recursion limit on deep documents.
+    root = [value]
+    stack = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        item = parent[key]
+        if isinstance(item, dict):
+            numbered = []
+            for name, child in item.items():
+                number, _, name = name.partition(":")
+                numbered.append((int(number), name, child))
+            numbered.sort(key=_first)
+            ordered = OrderedDict()
+            for _, name, child in numbered:
+                ordered[name] = child  # a repeated key keeps its first place, last value (as JSON)
+            parent[key] = ordered
+            for name in ordered:
+                stack.append((ordered, name))
+        elif isinstance(item, list):
+            for i in range(len(item)):
+                stack.append((item, i))
+    return root[0]
 
-    def _key(self):
-        self.skip()
-        key = self._string()
-        self.skip()
-        if self.text[self.pos : self.pos + 1] != ":":
-            raise ValueError("expected ':' at %d" % self.pos)
-        self.pos += 1
-        return key
 
-    def _scalar(self):
-        text, pos = self.text, self.pos
-        ch = text[pos : pos + 1]
-        if ch == '"':
-            return self._string()
-        for word, val in (("true", True), ("false", False), ("null", None)):
-            if text.startswith(word, pos):
-                self.pos = pos + len(word)
-                return val
-        end = pos
-        while end < len(text) and text[end] in "+-0123456789.eE":
-            end += 1
-        if end == pos:
-            raise ValueError("bad JSON at %d" % pos)
-        self.pos = end
-        return json.loads(text[pos:end])
-
-    def _string(self):
-        text, start = self.text, self.pos
-        if text[start : start + 1] != '"':
-            raise ValueError("expected string at %d" % start)
-        end = start + 1
-        while True:
-            end = text.index('"', end)
-            backslashes = 0
-            while text[end - 1 - backslashes] == "\\":
-                backslashes += 1
-            if backslashes % 2 == 0:
-                break
-            end += 1
-        self.pos = end + 1
-        # the native parser decodes escapes exactly as the fast path would
-        return json.loads(text[start : end + 1])
+def _first(entry):
+    return entry[0]
