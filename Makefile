@@ -49,6 +49,7 @@ demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
 
 bench: setup
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/run.py
 
 clean:
