@@ -85,11 +85,17 @@ def test_snippet_integrity_matches_the_built_adapter(tmp_path):
 
 
 def test_snippet_escapes_the_tag_options():
-    result = run("snippet", "--base-url", "/heap", "--options", '{"sdk": "classic", "x": "<\\"&>"}')
+    result = run(
+        "snippet",
+        "--base-url",
+        "/heap",
+        "--options",
+        '{"sdk": "classic", "accountIdProperty": "<\\"&>"}',
+    )
     assert result.returncode == 0, result.stderr
     attribute = re.search(r'data-options="([^"]*)"', result.stdout).group(1)
     assert "<" not in attribute and '"' not in attribute
-    assert html.unescape(attribute) == '{"sdk":"classic","x":"<\\"&>"}'
+    assert html.unescape(attribute) == '{"sdk":"classic","accountIdProperty":"<\\"&>"}'
 
 
 @pytest.mark.parametrize(
@@ -99,6 +105,17 @@ def test_snippet_escapes_the_tag_options():
         ["snippet", "--base-url", "/heap", "--options", "{nope"],
         ["snippet", "--base-url", "/heap", "--options", "[1, 2]"],
         ["snippet", "--base-url", "/he ap"],
+        ["snippet", "--base-url", 'https://cdn.example.test/heap" onload="alert(1)'],
+        ["snippet", "--base-url", "/heap'x"],
+        ["snippet", "--base-url", "javascript:alert(1)//"],
+        ["snippet", "--base-url", "JavaScript:alert(1)"],
+        ["snippet", "--base-url", "data:text/javascript,alert(1)"],
+        # The options are checked as the browser would check them.
+        ["snippet", "--base-url", "/heap", "--options", '{"appId": "12ab"}'],
+        ["snippet", "--base-url", "/heap", "--options", '{"sdk": "v4"}'],
+        ["snippet", "--base-url", "/heap", "--options", '{"hostname": "a/b"}'],
+        ["snippet", "--base-url", "/heap", "--options", '{"trackPageCall": true}'],
+        ["build", "--out", "/proc/heap-device-out"],
         ["build"],
         ["build", "--out", "x", "--runtime", "cpython"],
         ["launch"],
@@ -118,6 +135,30 @@ def test_build_without_node_modules_says_run_npm_ci(tmp_path, monkeypatch, capsy
     assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "run npm ci" in err and err.count("\n") == 1
+
+
+def test_build_refuses_an_out_it_cannot_use(tmp_path):
+    a_file = tmp_path / "heap.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    for out, words in ((a_file, "is a file"), (a_file / "sub", "cannot be written")):
+        result = run("build", "--out", str(out))
+        assert result.returncode == 2 and result.stdout == ""
+        assert words in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+
+
+def test_snippet_accepts_good_options_and_plain_urls():
+    for base in ("/heap", "https://cdn.example.test/heap", "http://127.0.0.1:8000/h", "heap"):
+        options = '{"appId": 42, "sdk": "classic", "connectionMode": "device"}'
+        result = run("snippet", "--base-url", base, "--options", options)
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("app_id", ["abc", "12 3", "", "1" * 33, "<script>"])
+def test_demo_refuses_a_bad_app_id(app_id):
+    result = run("demo", "--app-id", app_id)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("heap-device: --app-id") and result.stderr.count("\n") == 1
 
 
 def test_demo_with_a_bad_app_id_says_so():

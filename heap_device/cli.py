@@ -83,8 +83,7 @@ def build(out, runtime, boot="pyscript"):
     check_boot(runtime, boot)
     if not NODE_MODULES.is_dir():
         raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _writable_folder(out)
     (out / "heap-device.js").write_text(render_adapter(runtime, boot), encoding="utf-8")
     _copy(PACKAGE_DIR, browser_modules(), out / "heap_device")
     if boot == "pyscript":
@@ -126,7 +125,12 @@ def snippet(base_url, options_text, runtime, boot="pyscript"):
     """The <script> tag a website adds, with SRI and the tag options HTML-escaped."""
     import jinja2
 
-    if not base_url or any(c.isspace() or c in "\"'<>`" for c in base_url):
+    scheme = base_url.split(":", 1)[0].lower() if ":" in base_url else ""
+    if (
+        not base_url
+        or any(c.isspace() or c in "\"'<>`\\" or ord(c) < 32 for c in base_url)
+        or (scheme and scheme not in ("http", "https"))
+    ):
         raise UsageError(
             f"--base-url {base_url!r} is not a usable URL (e.g. /heap or https://cdn.example.com/heap)"
         )
@@ -138,6 +142,7 @@ def snippet(base_url, options_text, runtime, boot="pyscript"):
             raise UsageError(f"--options is not valid JSON ({exc})") from None
         if not isinstance(options, dict):
             raise UsageError('--options must be a JSON object, e.g. \'{"sdk": "classic"}\'')
+        _check_options(options)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -148,6 +153,37 @@ def snippet(base_url, options_text, runtime, boot="pyscript"):
         integrity=integrity(render_adapter(runtime, boot)),
         options=None if options is None else json.dumps(options, separators=(",", ":")),
     )
+
+
+def _check_options(options):
+    # The browser would refuse the same options with a console error; say it at build time.
+    from heap_device.errors import HeapDeviceError
+    from heap_device.settings import resolve_settings
+
+    try:
+        # appId usually comes from the RudderStack dashboard: a stand-in lets the rest be checked.
+        _, notes = resolve_settings({"appId": "1"}, options)
+    except HeapDeviceError as exc:
+        raise UsageError("--options: " + str(exc).removeprefix("heap-device: ")) from None
+    for level, text in notes:
+        if level == "warn":
+            raise UsageError(
+                "--options: " + text.removeprefix("heap-device: ").replace(" ignored", "")
+            )
+
+
+def _writable_folder(out):
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file, not a folder: name a folder to write")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".heap-device-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {str(out)!r} cannot be written ({exc.strerror})") from None
+    return out
 
 
 class _Parser(argparse.ArgumentParser):
