@@ -5,9 +5,9 @@
  * Where reports come from:
  *  - the bridge's "heap-device:calls" event on window ({type, messageId, calls, notes, errors, t}),
  *    and "heap-device:ready" once Python runs;
- *  - until the bridge sends those events: the adapter's hand-over (Heap_RS.push, seen through a
- *    property setter) marks the span of one message, and the bridge's debug console lines inside
- *    it give its Heap calls ("heap-device: track -> [...]") and its notes.
+ *  - the adapter's hand-over (Heap_RS.push, seen through a property setter) marks the span of
+ *    one message: the message as heap-device received it, and its console lines (kept out of
+ *    the page-wide problems list, since the event already carries them as notes).
  * Reports, problems and start-up marks are kept in window.heapDemoWatch for demo.js to show. */
 (function () {
   'use strict';
@@ -50,24 +50,6 @@
     try { return JSON.parse(text); } catch (e) { return null; }
   }
 
-  function fromConsole(span) {
-    var calls = null;
-    var notes = [];
-    var errors = [];
-    span.lines.forEach(function (line) {
-      var arrow = line.level === 'log' && /^([\w-]+) -> ([\s\S]*)$/.exec(line.text);
-      if (arrow && calls === null) {
-        calls = parse(arrow[2]);
-        if (!Array.isArray(calls)) calls = [];
-      } else if (line.level === 'error') {
-        errors.push(line.text);
-      } else {
-        notes.push([line.level === 'log' ? 'info' : line.level, line.text]);
-      }
-    });
-    return { calls: calls || [], notes: notes, errors: errors };
-  }
-
   function bare(text) {
     text = String(text);
     return text.indexOf(PREFIX) === 0 ? text.slice(PREFIX.length) : text;
@@ -95,7 +77,9 @@
       });
       return;
     }
-    report(fromEvent(span.event || fromConsole(span), message));
+    // The bridge reports every message in debug mode (the demo's snippet turns debug on).
+    report(fromEvent(span.event || { errors: ['heap-device sent no report for this message: ' +
+      'is the debug setting on?'] }, message));
   }
 
   function hookAdapter() {
