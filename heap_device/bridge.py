@@ -136,7 +136,10 @@ def _load_heap(plan):
 def _call_js(target, method, args):
     # Through the adapter's guard: on MicroPython a JS exception would unwind straight through
     # the interpreter, past any ``except``; this way it comes back as text and is raised here.
-    failure = window.Heap_RS.call(target, method, to_js(args))
+    # The arguments cross as JSON text, not as proxies: nothing to leak, Heap gets plain objects,
+    # and MicroPython's string conversion (which stops at U+0000 and garbles lone surrogate halves
+    # in strings over 16 bytes) never sees a property value.
+    failure = window.Heap_RS.call(target, method, wire.encode(args))
     if failure:
         raise RuntimeError("window.heap." + method + " threw " + str(failure))
 

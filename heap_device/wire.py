@@ -81,12 +81,20 @@ _ESCAPES = {
 }
 
 
+# Lone surrogate halves (JSON.stringify escapes them). On MicroPython such a half cannot cross to
+# JavaScript raw: a string longer than 16 bytes is decoded by TextDecoder, which turns each half
+# into three U+FFFD; escaped, the JSON text stays plain ASCII there.
+_HALF_FIRST = chr(0xD800)
+_HALF_LAST = chr(0xDFFF)
+
+
 def string_text(text):
-    """A string as JSON.stringify writes it: quotes, backslashes and controls escaped, rest kept."""
+    """A string as JSON.stringify writes it: quotes, backslashes, controls and lone surrogate
+    halves escaped, the rest kept."""
     out = []
     start = 0
     for i, ch in enumerate(text):
-        if ch < " " or ch == '"' or ch == "\\":
+        if ch < " " or ch == '"' or ch == "\\" or _HALF_FIRST <= ch <= _HALF_LAST:
             out.append(text[start:i])
             out.append(_ESCAPES.get(ch) or "\\u%04x" % ord(ch))
             start = i + 1

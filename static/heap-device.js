@@ -13,12 +13,48 @@
   var base = new URL('.', (self && self.src) || location.href).href;
   var optionsText = self ? self.getAttribute('data-options') : null;
   var queue = []; // JSON strings, in order, until Python sets rs.push and calls rs.flush()
-  var constructed = false;
+  // Bounded: if the runtime never comes (blocked), a long-lived page must not grow forever. Past
+  // the cap the oldest message goes (item 0, the settings, stays), with one warning.
+  var QUEUE_CAP = 1000;
+  var constructed = false, failed = false, capWarned = false;
 
   function send(text) {
-    if (typeof rs.push !== 'function') return queue.push(text);
-    try { rs.push(text); } catch (e) { console.error('heap-device: could not hand over a message', e); }
+    if (typeof rs.push === 'function') {
+      try { rs.push(text); } catch (e) { console.error('heap-device: could not hand over a message', e); }
+      return;
+    }
+    if (failed) return; // no runtime: nothing will ever take it (the error said why)
+    queue.push(text);
+    if (queue.length > QUEUE_CAP + 1) {
+      queue.splice(1, 1);
+      if (!capWarned) console.warn('heap-device: ' + QUEUE_CAP + ' messages wait for the Python ' +
+        'runtime, which has not started; the oldest are dropped from now on');
+      capWarned = true;
+    }
   }
+
+  // The runtime could not start (its .wasm blocked or missing, or the page's CSP refuses it):
+  // one clear error naming the cause and the fix; then messages are dropped, never queued.
+  function fail(cause) {
+    if (failed || typeof rs.push === 'function') return;
+    failed = true;
+    queue.length = 0;
+    console.error('heap-device: the Python runtime could not start (' + cause + '), so Heap ' +
+      'gets no events. Fix: serve ' + base + ' (the whole folder heap-device build wrote, .wasm ' +
+      "as application/wasm) and allow 'wasm-unsafe-eval' in the page's Content-Security-Policy " +
+      "(the PyScript build also needs 'unsafe-eval'; build --boot direct does not).");
+  }
+  var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
+  window.addEventListener('securitypolicyviolation', function (e) {
+    if (e.blockedURI === 'eval' || e.blockedURI === 'wasm-eval') {
+      fail("the page's Content-Security-Policy refused " + e.blockedURI + ' (' + e.effectiveDirective + ')');
+    }
+  });
+  window.addEventListener('unhandledrejection', function (e) {
+    if (typeof rs.push === 'function' || !OURS.test(String(e.reason && (e.reason.message || e.reason)))) return;
+    fail(String(e.reason && (e.reason.message || e.reason)));
+    e.preventDefault(); // said once, in our words, above
+  });
 
   // JSON-ready copy (SPEC §5): Dates -> ISO text; undefined, functions and symbols vanish; an object
   // already on the current path vanishes (cycle); BigInt -> decimal text; NaN/±Infinity -> null.
@@ -31,7 +67,7 @@
     if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString();
     if (path.indexOf(value) !== -1) return undefined;
     path.push(value);
-    var out = Array.isArray(value) ? [] : {};
+    var out = Array.isArray(value) ? [] : Object.create(null); // '__proto__' stays a key
     var keys = Object.keys(value);
     for (var i = 0; i < keys.length; i++) {
       var item;
@@ -80,10 +116,10 @@
 
   // Called by Python once it can take messages: hand over what queued up, in order.
   rs.flush = function () { while (queue.length) send(queue.shift()); };
-  // Python calls Heap through this: a JS exception must not unwind through the Python runtime
-  // (MicroPython cannot catch it), so it comes back as text ('' when all went well).
-  rs.call = function (target, name, args) {
-    try { target[name].apply(target, args); return ''; } catch (e) { return String(e); }
+  // Python calls Heap through this, arguments as JSON text: a JS exception must not unwind through
+  // the Python runtime (MicroPython cannot catch it), so it comes back as text ('' when all went well).
+  rs.call = function (target, name, argsText) {
+    try { target[name].apply(target, JSON.parse(argsText)); return ''; } catch (e) { return String(e); }
   };
   // Python reports to page tools (the demo's inspector): a window event with a plain detail.
   rs.report = function (name, detailText) {
@@ -129,7 +165,7 @@
     var core = document.createElement('script');
     core.type = 'module';
     core.src = base + 'pyscript/core.js';
-    core.onerror = function () { console.error('heap-device: could not load ' + core.src); };
+    core.onerror = function () { fail('could not load ' + core.src); };
     document.head.append(tag, core);
   }
 
@@ -151,8 +187,8 @@
         got[0].FS.writeFile('/heap_device/' + BUILD.modules[i], text);
       });
       got[0].runPython('import heap_device.main');
-    }).catch(function (e) { console.error('heap-device: could not start MicroPython', e); });
+    }).catch(function (e) { fail(String(e && e.message || e)); });
   }
   function start() { if (BUILD.boot === 'direct') startDirect(); else startPyScript(); }
-  try { start(); } catch (e) { console.error('heap-device: could not start the Python runtime', e); }
+  try { start(); } catch (e) { fail(String(e && e.message || e)); }
 })();

@@ -119,6 +119,14 @@ def test_encode_reproduces_what_javascript_wrote():
         assert wire.encode(json.loads(js_text)) == js_text
 
 
+def test_lone_surrogate_halves_are_escaped_as_javascript_does():
+    # JSON.stringify escapes them; on MicroPython a raw half would not survive the crossing to JS.
+    values = ["a\ud800b", "\udc00", ["x\udfff", {"k\ud800": "\ud83d"}], "\U0001f600", "\x00\x1f"]
+    js_texts = node_eval("(v) => JSON.stringify(v)", values)
+    assert [wire.encode(v) for v in values] == js_texts
+    assert all(text.isascii() for text in js_texts[:3])
+
+
 def test_encode_has_no_depth_limit():
     deep = []
     for _ in range(5000):
