@@ -162,7 +162,7 @@ class Watch:
         self.page_errors = []
         self.console = []  # (type, text)
         self.expected_errors = []  # regexes a test expects among console errors
-        self.heap_status = 200  # what the stand-in CDN answers; a test may make it fail
+        self.heap_status = 200  # what the stand-in CDN answers; a test may make it fail (0: abort)
 
     def console_errors(self):
         return [text for kind, text in self.console if kind == "error"]
@@ -193,6 +193,8 @@ def watch(page, site):
             r.continue_()
         elif HEAP_SCRIPT.match(url):
             seen.heap_requests.append(url)
+            if seen.heap_status == 0:  # an ad blocker
+                return r.abort()
             body = standin if seen.heap_status == 200 else "not found"
             r.fulfill(status=seen.heap_status, content_type="text/javascript", body=body)
         else:
