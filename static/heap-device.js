@@ -46,13 +46,15 @@
   }
   var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
   window.addEventListener('securitypolicyviolation', function (e) {
-    if (e.blockedURI === 'eval' || e.blockedURI === 'wasm-eval') {
+    // 'eval' stops PyScript only: a page's own refused eval must not count against direct boot.
+    if ((e.blockedURI === 'eval' && BUILD.boot !== 'direct') || e.blockedURI === 'wasm-eval') {
       fail("the page's Content-Security-Policy refused " + e.blockedURI + ' (' + e.effectiveDirective + ')');
     }
   });
-  window.addEventListener('unhandledrejection', function (e) {
-    if (typeof rs.push === 'function' || !OURS.test(String(e.reason && (e.reason.message || e.reason)))) return;
-    fail(String(e.reason && (e.reason.message || e.reason)));
+  window.addEventListener('unhandledrejection', function (e) { // e.g. Emscripten's Aborted(...)
+    var why = String(e.reason && (e.reason.message || e.reason));
+    if (typeof rs.push === 'function' || !OURS.test(why)) return;
+    fail(why);
     e.preventDefault(); // said once, in our words, above
   });
 
