@@ -23,7 +23,7 @@ except ImportError:  # MicroPython started without PyScript (build --boot direct
     document = js.document
 
 from heap_device import __version__, wire
-from heap_device.calls import calls_for_json
+from heap_device.calls import MESSAGE_FIELDS, calls_for_json
 from heap_device.errors import HeapDeviceError
 from heap_device.loader import loader_plan
 from heap_device.settings import resolve_settings
@@ -48,6 +48,8 @@ def start():
     push = create_proxy(receive)
     _kept.append(push)
     adapter.push = push
+    # From now on the adapter sends only the message fields the mapping reads.
+    adapter.fields = js.JSON.parse(json.dumps(MESSAGE_FIELDS))
     _report("heap-device:ready", {"runtime": sys.implementation.name, "version": __version__})
     adapter.flush()
 

@@ -18,6 +18,19 @@ from heap_device.properties import (
 IDENTITY_MAX = 254
 EVENT_NAME_MAX = 255
 PAGE_EVENT = "Page Viewed"
+# Every message field the mapping reads, and messageId for debug reports. Once Python runs the
+# adapter sends only these: the SDK's context (user agent, page, library...) is most of a
+# message and never read. tests/test_calls.py checks the list is complete.
+MESSAGE_FIELDS = {
+    "type": True,
+    "messageId": True,
+    "userId": True,
+    "event": True,
+    "properties": True,
+    "traits": True,
+    "groupId": True,
+    "context": {"traits": True},
+}
 # Identities Heap would merge every user into, irreversibly (compared case-insensitively).
 PLACEHOLDER_IDENTITIES = (
     "undefined",

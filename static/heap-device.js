@@ -81,9 +81,28 @@
     return out;
   }
 
+  // Once Python runs it sets rs.fields, the message fields its mapping reads (e.g.
+  // {type: true, properties: true, context: {traits: true}}): only those cross over, since the
+  // SDK's context (user agent, page, library...) is most of a message. Python decides the list.
+  function pick(value, fields, path) {
+    if (fields === true || !value || typeof value !== 'object' || Array.isArray(value) ||
+        value instanceof Date) return plain(value, path);
+    if (path.indexOf(value) !== -1) return undefined;
+    path.push(value);
+    var out = Object.create(null);
+    for (var key in fields) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      var item;
+      try { item = pick(value[key], fields[key], path); } catch (e) { item = undefined; }
+      if (item !== undefined) out[key] = item;
+    }
+    path.pop();
+    return out;
+  }
+
   function forward(message) {
     try {
-      send(JSON.stringify(plain(message, [])));
+      send(JSON.stringify(rs.fields ? pick(message, rs.fields, []) : plain(message, [])));
     } catch (e) {
       console.error('heap-device: could not serialise a message; it was dropped', e);
     }

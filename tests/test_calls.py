@@ -7,6 +7,8 @@ import pytest
 from conftest import run, warnings
 from vectors import CALLS
 
+from heap_device.calls import MESSAGE_FIELDS
+
 
 @pytest.mark.parametrize(
     "overrides, message, expected, warning",
@@ -74,3 +76,23 @@ def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
     calls, notes = calls_for_json("{not json", settings_for())
     assert calls == []
     assert "not valid JSON" in warnings(notes)[0]
+
+
+def only_fields(value, fields):
+    """What the adapter sends once Python runs: the message cut down to MESSAGE_FIELDS."""
+    if fields is True or not isinstance(value, dict):
+        return value
+    return {key: only_fields(value[key], sub) for key, sub in fields.items() if key in value}
+
+
+@pytest.mark.parametrize("row", CALLS, ids=[row[0] for row in CALLS])
+def test_message_fields_hold_everything_the_mapping_reads(settings_for, row):
+    _, overrides, message, expected, _ = row
+    full = dict(message) if isinstance(message, dict) else message
+    if isinstance(full, dict):  # what the SDK adds around every message, never read
+        if isinstance(full.get("context", {}), dict):
+            full["context"] = {**full.get("context", {}), "userAgent": "x", "page": {"a": 1}}
+        full["anonymousId"] = "anon"
+    slim = only_fields(full, MESSAGE_FIELDS)
+    assert run(slim, settings_for(**overrides)) == run(full, settings_for(**overrides))
+    assert run(slim, settings_for(**overrides))[0] == expected
