@@ -35,23 +35,16 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO))
 
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
+
+from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from heap_device.demo import BUNDLE_TYPES  # noqa: E402
 
 WEB = BENCH / "web"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
 SDK = REPO / "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 # variant: (runtime, boot) given to `heap-device build`; the baseline is the JS yardstick.
 BUILDS = {
     "micropython": ("micropython", "pyscript"),
@@ -80,15 +73,7 @@ try {
 
 
 class _Site(SimpleHTTPRequestHandler):
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-        ".py": "text/plain; charset=utf-8",
-        ".json": "application/json",
-        ".zip": "application/zip",
-    }
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
 
     def do_POST(self):  # the RudderStack data plane: accept and forget
         self.rfile.read(int(self.headers.get("Content-Length") or 0))

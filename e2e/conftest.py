@@ -16,20 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
+from heap_device.demo import BUNDLE_TYPES
+
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
 SITE_FILES = Path(__file__).resolve().parent / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 RUNTIMES = ("micropython", "pyodide")
 # Bundles the site serves, each under /<name>/: both interpreters through PyScript, and MicroPython
 # booted directly (the strict-CSP build).
@@ -64,15 +56,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 class _Site(SimpleHTTPRequestHandler):
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-        ".py": "text/plain; charset=utf-8",
-        ".json": "application/json",
-        ".zip": "application/zip",
-    }
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
 
     def do_POST(self):  # the RudderStack data plane: record and accept
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

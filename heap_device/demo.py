@@ -134,20 +134,24 @@ def render_page(demo, size):
     )
 
 
+# MIME types a bundle needs served right (browsers refuse .mjs/.wasm otherwise); the tests'
+# and the bench's local servers use the same map.
+BUNDLE_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".py": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
+
+
 class Handler(SimpleHTTPRequestHandler):
     """Static files with the right MIME types, the page at /, and the local data plane."""
 
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-        ".py": "text/plain; charset=utf-8",
-        ".json": "application/json",
-        ".zip": "application/zip",
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-    }
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
     demo = None  # set per server by make_server
 
     def end_headers(self):
