@@ -214,7 +214,7 @@ def markdown(results):
         "```",
         "make bench            # setup, then .venv/bin/python bench/run.py (3-6 minutes here)",
         ".venv/bin/python bench/run.py --runs 9 --variants micropython-direct,baseline",
-        "# a patched copy measured beside this one (how the [all] columns were made):",
+        "# a patched copy measured beside this one (how proposals are judged):",
         ".venv/bin/python bench/run.py --tree all=/path/to/patched/checkout",
         "```",
         "",
