@@ -114,13 +114,13 @@ def _deliver(text, report):
         if _absent(_get(heap, method)):
             _console("warn", "window.heap." + method + " does not exist; that call was skipped")
             continue
-        _call_js(heap, method, args)
+        _call_js(heap, method, wire.encode_for(args, text))
         report["calls"].append([method, args])
 
 
 def _load_heap(plan):
     window.Heap_RS.installHeapStub(plan["sdk"], to_js(plan["methods"]))
-    _call_js(window.heap, "load", [plan["appId"], plan["config"]])
+    _call_js(window.heap, "load", wire.encode([plan["appId"], plan["config"]]))
     tag = document.createElement("script")
     js.Reflect.set(tag, "async", True)  # ``async`` is a Python keyword
     tag.src = plan["src"]
@@ -135,13 +135,13 @@ def _load_heap(plan):
     parent.appendChild(tag)
 
 
-def _call_js(target, method, args):
+def _call_js(target, method, args_text):
     # Through the adapter's guard: on MicroPython a JS exception would unwind straight through
     # the interpreter, past any ``except``; this way it comes back as text and is raised here.
     # The arguments cross as JSON text, not as proxies: nothing to leak, Heap gets plain objects,
     # and MicroPython's string conversion (which stops at U+0000 and garbles lone surrogate halves
     # in strings over 16 bytes) never sees a property value.
-    failure = window.Heap_RS.call(target, method, wire.encode(args))
+    failure = window.Heap_RS.call(target, method, args_text)
     if failure:
         raise RuntimeError("window.heap." + method + " threw " + str(failure))
 

@@ -146,6 +146,18 @@ def encode(value):
     return "".join(out)
 
 
+def encode_for(value, source_text):
+    """JSON text of `value` for JSON.parse, where every string in `value` came from `source_text`.
+
+    The native encoder is exact, and many times faster on MicroPython, except that it writes a
+    lone surrogate half raw, which JavaScript then garbles. JSON.stringify always escapes lone
+    halves (as `\\udXXX`) and never valid pairs, so a source without `\\ud` holds none.
+    """
+    if "\\ud" in source_text:
+        return encode(value)
+    return json.dumps(value)
+
+
 def _reversed_pairs(parts):
     # parts = [closing, opener1, value1, sep2, value2, ...]; the stack pops from the end,
     # so push the closing first and the rest in reverse.

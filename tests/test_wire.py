@@ -181,3 +181,19 @@ def test_is_number_excludes_bool():
     assert wire.is_number(1) and wire.is_number(1.5)
     assert not wire.is_number(True) and not wire.is_number("1")
     assert not wire.is_finite(math.inf) and not wire.is_finite(math.nan)
+
+
+def test_encode_for_uses_our_encoder_when_lone_surrogates_may_be_there():
+    source = json.dumps({"s": "x\ud800y"})  # as JSON.stringify writes it: \ud800 escaped
+    assert "\\ud800" in source
+    value = json.loads(source)
+    assert wire.encode_for(value, source) == wire.encode(value)
+
+
+def test_encode_for_native_text_parses_to_the_same_value():
+    rng = random.Random(5)
+    for _ in range(300):
+        value = random_json(rng)
+        source = json.dumps(value, ensure_ascii=False)
+        if "\\ud" not in source:
+            assert json.loads(wire.encode_for(value, source)) == value
