@@ -211,6 +211,11 @@ def test_heap_script_requested_once_from_the_right_url(page, site, watch, runtim
     ]
     assert watch.heap_requests == [url]
     assert_plain_and_loaded_once(page)
+    # SPEC 3: the script tag is async (the default for inserted scripts: this catches it turned off)
+    tags = page.evaluate(
+        "url => Array.from(document.scripts).filter(s => s.src === url).map(s => s.async)", url
+    )
+    assert tags == [True]
 
 
 def test_v11_sdk_drives_it_too(page, site, watch, runtime):
@@ -260,6 +265,8 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
     assert watch.heap_requests == []
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
+    # SPEC 2, debug: each message is logged with the Heap calls it produced
+    assert 'heap-device: track -> [["track", ["Once", {"n": 1}]]]' in logs, logs
     assert page.evaluate("document.querySelectorAll('script[type=mpy]').length") == 1
 
 
