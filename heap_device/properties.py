@@ -116,7 +116,6 @@ def normalise(sources, for_user, array_format, sink):
     limit = USER_VALUE_MAX if for_user else EVENT_VALUE_MAX
     notes = Notes(sink)
     out = {}
-    origin = {}  # flattened key -> the dict it came from, to judge order on a collision
     # Depth-first, in source order, without recursion (MicroPython's stack is shallow).
     stack = []
     for i in range(len(sources) - 1, -1, -1):
@@ -167,11 +166,12 @@ def normalise(sources, for_user, array_format, sink):
                 notes.add('cut key "%s..." to %d characters' % (short[:40], KEY_MAX))
                 name = short
         if name in out:
-            if not (wire.is_ordered(parent) and wire.is_ordered(origin[name])):
+            # One message's dicts are all of one kind (native or ordered decoding), so the
+            # current one tells whether "later" can be trusted.
+            if not wire.is_ordered(parent):
                 raise NeedsOrder()
             notes.add('"%s" given twice: the later value wins' % name)
         out[name] = value
-        origin[name] = parent
     notes.close()
     return out
 
