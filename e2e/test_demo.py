@@ -265,7 +265,7 @@ def test_keyboard_alone_fires_a_call(visit, server):
 
 
 def test_bridge_events_are_shown(visit, server):
-    """The bridge's "heap-device:calls" event (when it sends one) is shown like any message."""
+    """A "heap-device:calls" event from elsewhere on the page is shown too, as text."""
     visit.open(server.url)
     page = visit.page
     page.evaluate(
