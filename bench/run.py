@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.demo import BUNDLE_TYPES  # noqa: E402
+from heap_device.tools.server import BUNDLE_TYPES  # noqa: E402
 
 WEB = BENCH / "web"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
@@ -91,7 +91,7 @@ def cli(repo, *args):
     """Run heap-device's own CLI from `repo` (so a patched checkout builds its own bundle)."""
     paths = [str(repo)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    cmd = [sys.executable, "-m", "heap_device.cli", *args]
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=repo, env=env).stdout
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
-from heap_device.demo import BUNDLE_TYPES
+from heap_device.tools.server import BUNDLE_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
@@ -84,7 +84,7 @@ class Site:
         return self.server.posts
 
     def snippet(self, bundle, options=None):
-        cmd = [sys.executable, "-m", "heap_device.cli", "snippet", "--base-url", "/" + bundle]
+        cmd = [sys.executable, "-m", "heap_device.tools.cli", "snippet", "--base-url", "/" + bundle]
         cmd += BUNDLES[bundle]
         if options is not None:
             cmd += ["--options", json.dumps(options)]
@@ -113,7 +113,15 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
     for bundle, args in BUNDLES.items():
         subprocess.run(
-            [sys.executable, "-m", "heap_device.cli", "build", "--out", str(root / bundle), *args],
+            [
+                sys.executable,
+                "-m",
+                "heap_device.tools.cli",
+                "build",
+                "--out",
+                str(root / bundle),
+                *args,
+            ],
             check=True,
             cwd=REPO,
         )

@@ -39,7 +39,7 @@ rudderanalytics.track('Order Completed', {order_id: 'o-1', total: 99.5});
 
 
 def cli(*args):
-    cmd = [sys.executable, "-m", "heap_device.cli", *args]
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", *args]
     return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
 
 

@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
-from heap_device import cli
+from heap_device.tools import bundle, cli
 
 
 def run(*args):
     return subprocess.run(
-        [sys.executable, "-m", "heap_device.cli", *args], capture_output=True, text=True
+        [sys.executable, "-m", "heap_device.tools.cli", *args], capture_output=True, text=True
     )
 
 
@@ -44,9 +44,9 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert result.returncode == 0, result.stderr
     files = files_in(out)
     assert "heap-device.js" in files
-    assert "heap_device/main.py" in files and "heap_device/bridge.py" in files
-    assert "heap_device/calls.py" in files and "heap_device/settings.py" in files
-    assert "heap_device/cli.py" not in files and "heap_device/demo.py" not in files
+    assert "heap_device/browser/main.py" in files and "heap_device/browser/bridge.py" in files
+    assert "heap_device/core/calls.py" in files and "heap_device/core/settings.py" in files
+    assert not [f for f in files if f.startswith("heap_device/tools/")]
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
     pyscript = [f for f in files if f.startswith("pyscript/")]
     assert "pyscript/core.js" in pyscript
@@ -54,7 +54,7 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert not [f for f in pyscript if re.search(r"codemirror|xterm|toml|zip|pyodide_graph", f)]
     adapter = (out / "heap-device.js").read_text(encoding="utf-8")
     assert '"runtime": "%s"' % runtime in adapter
-    assert '"main.py"' in adapter and '"cli.py"' not in adapter
+    assert '"browser/main.py"' in adapter and "tools/" not in adapter
 
 
 def test_direct_boot_build_has_no_pyscript(tmp_path):
@@ -131,7 +131,7 @@ def test_bad_arguments_get_one_line_and_status_2(args):
 
 
 def test_build_without_node_modules_says_run_npm_ci(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(bundle, "NODE_MODULES", tmp_path / "node_modules")
     assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "run npm ci" in err and err.count("\n") == 1

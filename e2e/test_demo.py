@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from heap_device import demo
+from heap_device.tools import demo
 
 REPO = Path(__file__).resolve().parent.parent
 STANDIN = (REPO / "static" / "demo" / "heap-standin.js").read_text(encoding="utf-8")
@@ -345,7 +345,7 @@ def test_server_is_a_local_data_plane(server):
     assert get("/")[1] == "text/html; charset=utf-8"
     assert get("/heap/micropython/micropython.mjs")[1] == "text/javascript"
     assert get("/heap/micropython/micropython.wasm")[1] == "application/wasm"
-    assert get("/heap/heap_device/calls.py")[1].startswith("text/plain")
+    assert get("/heap/heap_device/core/calls.py")[1].startswith("text/plain")
     assert get("/heap-standin.js")[1] == "text/javascript"
 
     # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers or styles.
@@ -360,7 +360,7 @@ def test_server_is_a_local_data_plane(server):
 
 def test_command_prints_url_and_stops_on_ctrl_c():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "heap_device.cli", "demo", "--port", "0"],
+        [sys.executable, "-m", "heap_device.tools.cli", "demo", "--port", "0"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -6,6 +6,7 @@
   'use strict';
   // Written by `heap-device build`: interpreter, how it boots, and the modules to load.
   var BUILD = {"runtime": "micropython", "boot": "pyscript", "modules": ["__init__.py"]};
+  // BUILD.modules are paths under heap_device/, e.g. "core/calls.py".
 
   var rs = (window.Heap_RS = window.Heap_RS || {});
   if (rs.Heap) return; // included twice (or another Heap_RS owner): the first copy wins
@@ -171,7 +172,9 @@
   function startPyScript() {
     var py = BUILD.runtime === 'pyodide';
     var files = {};
-    BUILD.modules.forEach(function (name) { files[base + 'heap_device/' + name] = './heap_device/'; });
+    BUILD.modules.forEach(function (name) {
+      files[base + 'heap_device/' + name] = './heap_device/' + name;
+    });
     var config = {
       interpreter: base + (py ? 'pyodide/pyodide.mjs' : 'micropython/micropython.mjs'),
       files: files,
@@ -181,7 +184,7 @@
     };
     var tag = document.createElement('script');
     tag.type = py ? 'py' : 'mpy';
-    tag.src = base + 'heap_device/main.py';
+    tag.src = base + 'heap_device/browser/main.py';
     tag.setAttribute('config', JSON.stringify(config));
     var core = document.createElement('script');
     core.type = 'module';
@@ -203,11 +206,12 @@
       return module.loadMicroPython({ url: base + 'micropython/micropython.wasm' });
     });
     Promise.all([mpy, Promise.all(sources)]).then(function (got) {
-      got[0].FS.mkdir('/heap_device');
+      got[0].FS.mkdirTree('/heap_device/core');
+      got[0].FS.mkdirTree('/heap_device/browser');
       got[1].forEach(function (text, i) {
         got[0].FS.writeFile('/heap_device/' + BUILD.modules[i], text);
       });
-      got[0].runPython('import heap_device.main');
+      got[0].runPython('import heap_device.browser.main');
     }).catch(function (e) { fail(String(e && e.message || e)); });
   }
   function start() { if (BUILD.boot === 'direct') startDirect(); else startPyScript(); }

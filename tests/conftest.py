@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from heap_device.calls import calls_for_json
-from heap_device.settings import resolve_settings
+from heap_device.core.calls import calls_for_json
+from heap_device.core.settings import resolve_settings
 
 APP_ID = "1234567890"
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import run, warnings
 from vectors import CALLS
 
-from heap_device.calls import MESSAGE_FIELDS
+from heap_device.core.calls import MESSAGE_FIELDS
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_page_off_explains_itself_in_debug(settings_for):
 
 
 def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
-    from heap_device.calls import calls_for_json
+    from heap_device.core.calls import calls_for_json
 
     calls, notes = calls_for_json("{not json", settings_for())
     assert calls == []

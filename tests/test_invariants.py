@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heap_device.calls import calls_for, calls_for_json
-from heap_device.properties import utf16_length
-from heap_device.settings import resolve_settings
+from heap_device.core.calls import calls_for, calls_for_json
+from heap_device.core.properties import utf16_length
+from heap_device.core.settings import resolve_settings
 
 text = st.text(max_size=40) | st.sampled_from(["[Circular Reference]", "", "a.b", "user_id"])
 long_text = st.text(min_size=200, max_size=1500) | st.text(st.just("\U0001f600"), min_size=100)

@@ -3,9 +3,9 @@
 import pytest
 from vectors import LOADER, SETTINGS, SETTINGS_ERRORS
 
-from heap_device.errors import HeapDeviceError
-from heap_device.loader import CLASSIC_METHODS, V5_METHODS, loader_plan
-from heap_device.settings import resolve_settings
+from heap_device.core.errors import HeapDeviceError
+from heap_device.core.loader import CLASSIC_METHODS, V5_METHODS, loader_plan
+from heap_device.core.settings import resolve_settings
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vectors import CALLS
 
-from heap_device import wire
-from heap_device.calls import calls_for_json
+from heap_device.core import wire
+from heap_device.core.calls import calls_for_json
 
 json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8)
 json_scalars |= st.floats(allow_nan=False, allow_infinity=False)

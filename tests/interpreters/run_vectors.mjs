@@ -25,13 +25,12 @@ async function boot() {
 
 const python = await boot();
 const fs = python.FS;
-fs.mkdirTree("/vectors/heap_device");
-const core = join(root, "heap_device");
+fs.mkdirTree("/vectors/heap_device/core");
+// The core only (the package's __init__ and the core folder): what must run everywhere.
+fs.writeFile("/vectors/heap_device/__init__.py", readFileSync(join(root, "heap_device", "__init__.py")));
+const core = join(root, "heap_device", "core");
 for (const name of readdirSync(core)) {
-  // the core only: the browser glue and the CLI are not part of what must run everywhere
-  if (name.endsWith(".py") && !["cli.py", "bridge.py", "main.py"].includes(name)) {
-    fs.writeFile("/vectors/heap_device/" + name, readFileSync(join(core, name)));
-  }
+  if (name.endsWith(".py")) fs.writeFile("/vectors/heap_device/core/" + name, readFileSync(join(core, name)));
 }
 fs.writeFile("/vectors/messages.json", readFileSync(messages));
 for (const name of ["vectors.py", "interpreters/vector_runner.py"]) {

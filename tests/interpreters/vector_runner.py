@@ -5,10 +5,10 @@ import sys
 
 import vectors
 
-from heap_device.calls import calls_for_json
-from heap_device.errors import HeapDeviceError
-from heap_device.loader import loader_plan
-from heap_device.settings import resolve_settings
+from heap_device.core.calls import calls_for_json
+from heap_device.core.errors import HeapDeviceError
+from heap_device.core.loader import loader_plan
+from heap_device.core.settings import resolve_settings
 
 
 def _warns(notes):

@@ -1,6 +1,6 @@
 """Settings: the RudderStack destination config, overridden by the script tag's options (SPEC 2)."""
 
-from heap_device.errors import HeapDeviceError
+from heap_device.core.errors import HeapDeviceError
 
 # Each setting: (default, checker, what a valid value looks like). Checkers return the clean
 # value or None when the value is not acceptable.

@@ -5,8 +5,8 @@ same function is unit-tested on CPython, applied in the browser and shown in the
 Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in debug mode.
 """
 
-from heap_device import loader, wire
-from heap_device.properties import (
+from heap_device.core import loader, wire
+from heap_device.core.properties import (
     CIRCULAR_MARK,
     NeedsOrder,
     cut,

@@ -22,11 +22,12 @@ except ImportError:  # MicroPython started without PyScript (build --boot direct
 
     document = js.document
 
-from heap_device import __version__, wire
-from heap_device.calls import MESSAGE_FIELDS, calls_for_json
-from heap_device.errors import HeapDeviceError
-from heap_device.loader import loader_plan
-from heap_device.settings import resolve_settings
+from heap_device import __version__
+from heap_device.core import wire
+from heap_device.core.calls import MESSAGE_FIELDS, calls_for_json
+from heap_device.core.errors import HeapDeviceError
+from heap_device.core.loader import loader_plan
+from heap_device.core.settings import resolve_settings
 
 PREFIX = "heap-device: "
 

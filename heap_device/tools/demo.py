@@ -19,10 +19,13 @@ from pathlib import Path
 from socket import AF_INET6
 from urllib.parse import parse_qs, urlsplit
 
-from heap_device import cli
+from heap_device.tools import UsageError
+from heap_device.tools.bundle import NODE_MODULES, REPO_DIR, TEMPLATES, build
+from heap_device.tools.server import BUNDLE_TYPES
+from heap_device.tools.snippet import snippet
 
-DEMO_STATIC = cli.REPO_DIR / "static" / "demo"
-RUDDERSTACK_PACKAGE = cli.NODE_MODULES / "@rudderstack" / "analytics-js"
+DEMO_STATIC = REPO_DIR / "static" / "demo"
+RUDDERSTACK_PACKAGE = NODE_MODULES / "@rudderstack" / "analytics-js"
 RUDDERSTACK_UMD = RUDDERSTACK_PACKAGE / "dist" / "npm" / "modern" / "bundled" / "umd" / "index.js"
 RUNTIME_PACKAGES = {
     "micropython": ("MicroPython", "@micropython/micropython-webassembly-pyscript"),
@@ -68,11 +71,11 @@ class Demo:
 def prepare(root, app_id=None, runtime="micropython"):
     """Build the bundle and vendor files into ``root`` and render the page; returns a Demo."""
     demo = Demo(root, app_id, runtime)
-    bundle = cli.build(demo.root / "heap", runtime)
+    bundle = build(demo.root / "heap", runtime)
     vendor = demo.root / "vendor"
     vendor.mkdir(exist_ok=True)
     if not RUDDERSTACK_UMD.is_file():
-        raise cli.UsageError(f"{RUDDERSTACK_UMD} is missing: run npm ci in {cli.REPO_DIR}")
+        raise UsageError(f"{RUDDERSTACK_UMD} is missing: run npm ci in {REPO_DIR}")
     shutil.copyfile(RUDDERSTACK_UMD, vendor / "rudderstack.js")
     demo.page = render_page(demo, bundle_bytes(bundle)).encode("utf-8")
     return demo
@@ -106,9 +109,9 @@ def render_page(demo, size):
     if demo.app_id is None:
         options["scriptUrl"] = STANDIN_PATH
     runtime_name, package = RUNTIME_PACKAGES[demo.runtime]
-    tag = cli.snippet("/heap", json.dumps(options), demo.runtime).strip()
+    tag = snippet("/heap", json.dumps(options), demo.runtime).strip()
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(cli.TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -128,24 +131,10 @@ def render_page(demo, size):
         offline=demo.app_id is None,
         app_id=demo.app_id or OFFLINE_APP_ID,
         runtime_name=runtime_name,
-        runtime_version=_version(cli.NODE_MODULES / package),
+        runtime_version=_version(NODE_MODULES / package),
         sdk_version=_version(RUDDERSTACK_PACKAGE),
         bundle_size=_size_text(size),
     )
-
-
-# MIME types a bundle needs served right (browsers refuse .mjs/.wasm otherwise); the tests'
-# and the bench's local servers use the same map.
-BUNDLE_TYPES = {
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".wasm": "application/wasm",
-    ".py": "text/plain; charset=utf-8",
-    ".json": "application/json",
-    ".zip": "application/zip",
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-}
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -205,7 +194,7 @@ class Handler(SimpleHTTPRequestHandler):
 def make_server(host="127.0.0.1", port=8000, app_id=None, runtime="micropython", root=None):
     """Prepare the demo in ``root`` (a new temporary folder by default) and bind its server."""
     if app_id is not None and not (app_id.isdigit() and app_id.isascii() and len(app_id) <= 32):
-        raise cli.UsageError(f"--app-id {app_id!r} is not a Heap environment ID (digits only)")
+        raise UsageError(f"--app-id {app_id!r} is not a Heap environment ID (digits only)")
     own_root = root is None
     root = Path(tempfile.mkdtemp(prefix="heap-device-demo-") if own_root else root)
     try:
@@ -218,7 +207,7 @@ def make_server(host="127.0.0.1", port=8000, app_id=None, runtime="micropython",
     except OSError as exc:
         if own_root:
             shutil.rmtree(root, ignore_errors=True)
-        raise cli.UsageError(
+        raise UsageError(
             f"cannot serve on {host}:{port} ({exc.strerror or exc}); try another port: "
             f"--port {port + 1} (or make demo PORT={port + 1})"
         ) from None

@@ -5,7 +5,7 @@ Lengths are counted in UTF-16 code units, as Heap's JavaScript counts them, and 
 splits a character.
 """
 
-from heap_device import wire
+from heap_device.core import wire
 
 EVENT_VALUE_MAX = 1023
 USER_VALUE_MAX = 255

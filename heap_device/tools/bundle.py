@@ -1,0 +1,140 @@
+"""Build the browser bundle: the adapter, the Python that ships, and one interpreter.
+
+What ships is an allow-list: the package's ``__init__.py`` and the ``core`` and ``browser`` folders.
+The tools (this folder) never do.
+"""
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+from heap_device.tools import UsageError
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent
+ADAPTER = REPO_DIR / "static" / "heap-device.js"
+TEMPLATES = REPO_DIR / "templates"
+NODE_MODULES = REPO_DIR / "node_modules"
+
+RUNTIMES = ("micropython", "pyodide")
+# How the interpreter starts: through PyScript, or (MicroPython only) straight from
+# micropython.mjs, which needs no 'unsafe-eval' in the page's Content-Security-Policy.
+BOOTS = ("pyscript", "direct")
+# The rooms that ship to the browser (every .py file in them), beside the package's __init__.py.
+SHIPPED_ROOMS = ("core", "browser")
+# What core.js imports at run time: its core chunk and the six plugin chunks. PyScript imports the
+# plugins for both script types, so our config's "!plugin" list cannot keep them out; the editor,
+# terminal, codemirror, xterm, TOML and zip chunks are only imported when a page uses them.
+PYSCRIPT_FILES = (
+    "core.js",
+    "core-*.js",
+    "deprecations-manager-*.js",
+    "donkey-*.js",
+    "error-*.js",
+    "py-editor-*.js",
+    "py-game-*.js",
+    "py-terminal-*.js",
+)
+RUNTIME_FILES = {
+    "micropython": (
+        "@micropython/micropython-webassembly-pyscript",
+        ("micropython.mjs", "micropython.wasm"),
+    ),
+    "pyodide": (
+        "pyodide",
+        (
+            "pyodide.mjs",
+            "pyodide.asm.mjs",
+            "pyodide.asm.wasm",
+            "python_stdlib.zip",
+            "pyodide-lock.json",
+        ),
+    ),
+}
+BUILD_LINE = re.compile(r"^(\s*var BUILD = ).*;$", re.MULTILINE)
+
+
+def browser_modules():
+    """Paths (under heap_device/) of the modules the browser needs, sorted: builds reproduce."""
+    names = ["__init__.py"]
+    for room in SHIPPED_ROOMS:
+        names += [room + "/" + p.name for p in (PACKAGE_DIR / room).glob("*.py")]
+    return sorted(names)
+
+
+def check_boot(runtime, boot):
+    if boot == "direct" and runtime != "micropython":
+        raise UsageError("--boot direct works with --runtime micropython only")
+
+
+def render_adapter(runtime, boot="pyscript"):
+    """The heap-device.js a build writes (deterministic, so it can be hashed)."""
+    check_boot(runtime, boot)
+    text = ADAPTER.read_text(encoding="utf-8")
+    build = json.dumps({"runtime": runtime, "boot": boot, "modules": browser_modules()})
+    text, count = BUILD_LINE.subn(lambda m: m.group(1) + build + ";", text, count=1)
+    if count != 1:
+        raise UsageError(f"{ADAPTER} has no 'var BUILD = ...;' line to fill in")
+    return text
+
+
+def build(out, runtime, boot="pyscript"):
+    """Write a self-contained bundle: adapter, Python modules, PyScript and one interpreter."""
+    check_boot(runtime, boot)
+    if not NODE_MODULES.is_dir():
+        raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
+    out = _writable_folder(out)
+    (out / "heap-device.js").write_text(render_adapter(runtime, boot), encoding="utf-8")
+    if (out / "heap_device").is_dir():  # modules of an older layout must not linger
+        shutil.rmtree(out / "heap_device")
+    _copy(PACKAGE_DIR, browser_modules(), out / "heap_device")
+    if boot == "pyscript":
+        pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+        names = []
+        for pattern in PYSCRIPT_FILES:
+            found = sorted(
+                p.name for p in pyscript_dist.glob(pattern) if not p.name.endswith(".map")
+            )
+            if not found:
+                raise UsageError(f"{pyscript_dist} has no {pattern}: run npm ci in {REPO_DIR}")
+            names += found
+        _copy(pyscript_dist, names, out / "pyscript")
+    elif (out / "pyscript").is_dir():
+        shutil.rmtree(out / "pyscript")
+    package, files = RUNTIME_FILES[runtime]
+    _copy(NODE_MODULES / package, files, out / runtime)
+    for other in RUNTIMES:  # a rebuild into the same folder must not keep the other interpreter
+        if other != runtime and (out / other).is_dir():
+            shutil.rmtree(out / other)
+    return out
+
+
+def _copy(source, names, target):
+    for name in names:
+        if not (source / name).is_file():
+            raise UsageError(f"{source / name} is missing: run npm ci in {REPO_DIR}")
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, target / name)
+
+
+def integrity(text):
+    """Subresource Integrity value (sha384) of the given file text."""
+    digest = hashlib.sha384(text.encode("utf-8")).digest()
+    return "sha384-" + base64.b64encode(digest).decode("ascii")
+
+
+def _writable_folder(out):
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file, not a folder: name a folder to write")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".heap-device-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--out {str(out)!r} cannot be written ({exc.strerror})") from None
+    return out
