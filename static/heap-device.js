@@ -13,13 +13,17 @@
   var self = document.currentScript; // only valid now, during evaluation
   var base = new URL('.', (self && self.src) || location.href).href;
   var optionsText = self ? self.getAttribute('data-options') : null;
+
+  // ======== Runtime side: queue, start the Python runtime, apply what it decided. ========
+  // The page side (below) hands over each message as JSON text through send(text, keep);
+  // keep = true marks a message the queue cap must never drop (a reset).
   var queue = []; // JSON strings, in order, until Python sets rs.push and calls rs.flush()
   // Bounded: if the runtime never comes (blocked), a long-lived page must not grow forever. Past
   // the cap the oldest message goes (item 0, the settings, stays), with one warning.
   var QUEUE_CAP = 1000;
   var constructed = false, failed = false, capWarned = false;
 
-  function send(text) {
+  function send(text, keep) {
     if (typeof rs.push === 'function') {
       try { rs.push(text); } catch (e) { console.error('heap-device: could not hand over a message', e); }
       return;
@@ -58,83 +62,6 @@
     fail(why);
     e.preventDefault(); // said once, in our words, above
   });
-
-  // JSON-ready copy (SPEC §5): Dates -> ISO text; undefined, functions and symbols vanish; an object
-  // already on the current path vanishes (cycle); BigInt -> decimal text; NaN/±Infinity -> null.
-  function plain(value, path) {
-    var t = typeof value;
-    if (value === null || t === 'string' || t === 'boolean') return value;
-    if (t === 'number') return isFinite(value) ? value : null;
-    if (t === 'bigint') return value.toString();
-    if (t !== 'object') return undefined;
-    if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString();
-    if (path.indexOf(value) !== -1) return undefined;
-    path.push(value);
-    var out = Array.isArray(value) ? [] : Object.create(null); // '__proto__' stays a key
-    var keys = Object.keys(value);
-    for (var i = 0; i < keys.length; i++) {
-      var item;
-      try { item = plain(value[keys[i]], path); } catch (e) { item = undefined; } // throwing getter
-      if (item === undefined) continue;
-      if (Array.isArray(out)) out.push(item); else out[keys[i]] = item;
-    }
-    path.pop();
-    return out;
-  }
-
-  // Once Python runs it sets rs.fields, the message fields its mapping reads (e.g.
-  // {type: true, properties: true, context: {traits: true}}): only those cross over, since the
-  // SDK's context (user agent, page, library...) is most of a message. Python decides the list.
-  function pick(value, fields, path) {
-    if (fields === true || !value || typeof value !== 'object' || Array.isArray(value) ||
-        value instanceof Date) return plain(value, path);
-    if (path.indexOf(value) !== -1) return undefined;
-    path.push(value);
-    var out = Object.create(null);
-    for (var key in fields) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      var item;
-      try { item = pick(value[key], fields[key], path); } catch (e) { item = undefined; }
-      if (item !== undefined) out[key] = item;
-    }
-    path.pop();
-    return out;
-  }
-
-  function forward(message) {
-    try {
-      send(JSON.stringify(rs.fields ? pick(message, rs.fields, []) : plain(message, [])));
-    } catch (e) {
-      console.error('heap-device: could not serialise a message; it was dropped', e);
-    }
-  }
-
-  // The SDK never forwards reset(): wrap the page's rudderanalytics.reset, once. (Not the SDK's
-  // internal instance: v1.1 calls that one itself, e.g. when identify changes the user.)
-  function hookReset() {
-    var ra = window.rudderanalytics;
-    if (!ra || typeof ra.reset !== 'function' || ra.reset.heapDeviceHook) return;
-    var original = ra.reset;
-    ra.reset = function () { forward({ type: 'reset' }); return original.apply(this, arguments); };
-    ra.reset.heapDeviceHook = true;
-  }
-
-  function Heap(config, analytics, destinationInfo) {
-    this.name = 'HEAP';
-    this.analytics = analytics; this.destinationInfo = destinationInfo;
-    if (constructed) return; // a second SDK instance: Python already has its settings
-    constructed = true;
-    // First item on the queue: the settings, decided in Python (raw data-options text included).
-    send(JSON.stringify({ config: plain(config || {}, []), options: optionsText }));
-    hookReset();
-  }
-  Heap.prototype.init = function () {};
-  Heap.prototype.isReady = function () { return true; }; // never waits on Python (see top)
-  Heap.prototype.isLoaded = function () { return true; }; // the v1.1 SDK polls this one
-  ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
-    Heap.prototype[type] = function (rudderElement) { forward(rudderElement && rudderElement.message); };
-  });
-  rs.Heap = Heap;
 
   // Called by Python once it can take messages: hand over what queued up, in order.
   rs.flush = function () { while (queue.length) send(queue.shift()); };
@@ -215,5 +142,86 @@
     }).catch(function (e) { fail(String(e && e.message || e)); });
   }
   function start() { if (BUILD.boot === 'direct') startDirect(); else startPyScript(); }
+
+  // ======== Page side: what the RudderStack SDK and the page talk to. ========
+  // It serialises each message (only the fields Python asked for) and hands it to send().
+
+  // JSON-ready copy (SPEC §5): Dates -> ISO text; undefined, functions and symbols vanish; an object
+  // already on the current path vanishes (cycle); BigInt -> decimal text; NaN/±Infinity -> null.
+  function plain(value, path) {
+    var t = typeof value;
+    if (value === null || t === 'string' || t === 'boolean') return value;
+    if (t === 'number') return isFinite(value) ? value : null;
+    if (t === 'bigint') return value.toString();
+    if (t !== 'object') return undefined;
+    if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString();
+    if (path.indexOf(value) !== -1) return undefined;
+    path.push(value);
+    var out = Array.isArray(value) ? [] : Object.create(null); // '__proto__' stays a key
+    var keys = Object.keys(value);
+    for (var i = 0; i < keys.length; i++) {
+      var item;
+      try { item = plain(value[keys[i]], path); } catch (e) { item = undefined; } // throwing getter
+      if (item === undefined) continue;
+      if (Array.isArray(out)) out.push(item); else out[keys[i]] = item;
+    }
+    path.pop();
+    return out;
+  }
+
+  // Once Python runs it sets rs.fields, the message fields its mapping reads (e.g.
+  // {type: true, properties: true, context: {traits: true}}): only those cross over, since the
+  // SDK's context (user agent, page, library...) is most of a message. Python decides the list.
+  function pick(value, fields, path) {
+    if (fields === true || !value || typeof value !== 'object' || Array.isArray(value) ||
+        value instanceof Date) return plain(value, path);
+    if (path.indexOf(value) !== -1) return undefined;
+    path.push(value);
+    var out = Object.create(null);
+    for (var key in fields) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      var item;
+      try { item = pick(value[key], fields[key], path); } catch (e) { item = undefined; }
+      if (item !== undefined) out[key] = item;
+    }
+    path.pop();
+    return out;
+  }
+
+  function forward(message, keep) {
+    try {
+      send(JSON.stringify(rs.fields ? pick(message, rs.fields, []) : plain(message, [])), keep);
+    } catch (e) {
+      console.error('heap-device: could not serialise a message; it was dropped', e);
+    }
+  }
+
+  // The SDK never forwards reset(): wrap the page's rudderanalytics.reset, once. (Not the SDK's
+  // internal instance: v1.1 calls that one itself, e.g. when identify changes the user.)
+  function hookReset() {
+    var ra = window.rudderanalytics;
+    if (!ra || typeof ra.reset !== 'function' || ra.reset.heapDeviceHook) return;
+    var original = ra.reset;
+    ra.reset = function () { forward({ type: 'reset' }, true); return original.apply(this, arguments); };
+    ra.reset.heapDeviceHook = true;
+  }
+
+  function Heap(config, analytics, destinationInfo) {
+    this.name = 'HEAP';
+    this.analytics = analytics; this.destinationInfo = destinationInfo;
+    if (constructed) return; // a second SDK instance: Python already has its settings
+    constructed = true;
+    // First item on the queue: the settings, decided in Python (raw data-options text included).
+    send(JSON.stringify({ config: plain(config || {}, []), options: optionsText }));
+    hookReset();
+  }
+  Heap.prototype.init = function () {};
+  Heap.prototype.isReady = function () { return true; }; // never waits on Python (see top)
+  Heap.prototype.isLoaded = function () { return true; }; // the v1.1 SDK polls this one
+  ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
+    Heap.prototype[type] = function (rudderElement) { forward(rudderElement && rudderElement.message); };
+  });
+  rs.Heap = Heap;
+
   try { start(); } catch (e) { fail(String(e && e.message || e)); }
 })();

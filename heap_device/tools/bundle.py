@@ -9,15 +9,10 @@ import hashlib
 import json
 import re
 import shutil
-from pathlib import Path
 
 from heap_device.tools import UsageError
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-REPO_DIR = PACKAGE_DIR.parent
-ADAPTER = REPO_DIR / "static" / "heap-device.js"
-TEMPLATES = REPO_DIR / "templates"
-NODE_MODULES = REPO_DIR / "node_modules"
+from heap_device.tools.assets import ADAPTER, NODE_MODULES, PACKAGE_DIR, REPO_DIR
+from heap_device.tools.output import writable_folder
 
 RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts: through PyScript, or (MicroPython only) straight from
@@ -86,7 +81,7 @@ def build(out, runtime, boot="pyscript"):
     check_boot(runtime, boot)
     if not NODE_MODULES.is_dir():
         raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
-    out = _writable_folder(out)
+    out = writable_folder(out)
     (out / "heap-device.js").write_text(render_adapter(runtime, boot), encoding="utf-8")
     if (out / "heap_device").is_dir():  # modules of an older layout must not linger
         shutil.rmtree(out / "heap_device")
@@ -124,17 +119,3 @@ def integrity(text):
     """Subresource Integrity value (sha384) of the given file text."""
     digest = hashlib.sha384(text.encode("utf-8")).digest()
     return "sha384-" + base64.b64encode(digest).decode("ascii")
-
-
-def _writable_folder(out):
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {str(out)!r} is a file, not a folder: name a folder to write")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".heap-device-write-test"
-        probe.write_text("", encoding="utf-8")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"--out {str(out)!r} cannot be written ({exc.strerror})") from None
-    return out

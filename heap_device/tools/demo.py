@@ -20,7 +20,8 @@ from socket import AF_INET6
 from urllib.parse import parse_qs, urlsplit
 
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import NODE_MODULES, REPO_DIR, TEMPLATES, build
+from heap_device.tools.assets import NODE_MODULES, REPO_DIR, TEMPLATES
+from heap_device.tools.bundle import build
 from heap_device.tools.server import BUNDLE_TYPES
 from heap_device.tools.snippet import snippet
 

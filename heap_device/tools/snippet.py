@@ -5,7 +5,8 @@ import json
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.settings import resolve_settings
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import TEMPLATES, integrity, render_adapter
+from heap_device.tools.assets import TEMPLATES
+from heap_device.tools.bundle import integrity, render_adapter
 
 
 def snippet(base_url, options_text, runtime, boot="pyscript"):
