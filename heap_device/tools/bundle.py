@@ -8,11 +8,11 @@ import base64
 import hashlib
 import json
 import re
-import shutil
+from pathlib import Path
 
 from heap_device.tools import UsageError
 from heap_device.tools.assets import ADAPTER, NODE_MODULES, PACKAGE_DIR, REPO_DIR
-from heap_device.tools.output import writable_folder
+from heap_device.tools.output import write_bundle
 
 RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts: through PyScript, or (MicroPython only) straight from
@@ -78,41 +78,34 @@ def render_adapter(runtime, boot="pyscript"):
 
 def build(out, runtime, boot="pyscript"):
     """Write a self-contained bundle: adapter, Python modules, PyScript and one interpreter."""
+    return write_bundle(out, bundle_files(runtime, boot))
+
+
+def bundle_files(runtime, boot="pyscript"):
+    """What a build writes: {path in the bundle: bytes (text we render) or a source Path}."""
     check_boot(runtime, boot)
     if not NODE_MODULES.is_dir():
         raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
-    out = writable_folder(out)
-    (out / "heap-device.js").write_text(render_adapter(runtime, boot), encoding="utf-8")
-    if (out / "heap_device").is_dir():  # modules of an older layout must not linger
-        shutil.rmtree(out / "heap_device")
-    _copy(PACKAGE_DIR, browser_modules(), out / "heap_device")
+    files = {"heap-device.js": render_adapter(runtime, boot).encode("utf-8")}
+    for name in browser_modules():
+        files["heap_device/" + name] = PACKAGE_DIR / name
     if boot == "pyscript":
         pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
-        names = []
         for pattern in PYSCRIPT_FILES:
             found = sorted(
                 p.name for p in pyscript_dist.glob(pattern) if not p.name.endswith(".map")
             )
             if not found:
                 raise UsageError(f"{pyscript_dist} has no {pattern}: run npm ci in {REPO_DIR}")
-            names += found
-        _copy(pyscript_dist, names, out / "pyscript")
-    elif (out / "pyscript").is_dir():
-        shutil.rmtree(out / "pyscript")
-    package, files = RUNTIME_FILES[runtime]
-    _copy(NODE_MODULES / package, files, out / runtime)
-    for other in RUNTIMES:  # a rebuild into the same folder must not keep the other interpreter
-        if other != runtime and (out / other).is_dir():
-            shutil.rmtree(out / other)
-    return out
-
-
-def _copy(source, names, target):
+            for name in found:
+                files["pyscript/" + name] = pyscript_dist / name
+    package, names = RUNTIME_FILES[runtime]
     for name in names:
-        if not (source / name).is_file():
-            raise UsageError(f"{source / name} is missing: run npm ci in {REPO_DIR}")
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source / name, target / name)
+        files[runtime + "/" + name] = NODE_MODULES / package / name
+    for source in files.values():
+        if isinstance(source, Path) and not source.is_file():
+            raise UsageError(f"{source} is missing: run npm ci in {REPO_DIR}")
+    return files
 
 
 def integrity(text):
