@@ -23,13 +23,16 @@ REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
 SITE_FILES = Path(__file__).resolve().parent / "web"
 RUNTIMES = ("micropython", "pyodide")
-# Bundles the site serves, each under /<name>/: both interpreters through PyScript, and MicroPython
-# booted directly (the strict-CSP build).
+# Bundles the site serves, each under /<name>/: both interpreters in a Web Worker (the default
+# build), and both through PyScript on the page (build --boot pyscript).
 BUNDLES = {
     "micropython": ["--runtime", "micropython"],
     "pyodide": ["--runtime", "pyodide"],
-    "direct": ["--runtime", "micropython", "--boot", "direct"],
+    "pyscript": ["--runtime", "micropython", "--boot", "pyscript"],
+    "pyscript-pyodide": ["--runtime", "pyodide", "--boot", "pyscript"],
 }
+# Every browser test runs on these: the default build on both interpreters, and PyScript's.
+TEST_BUNDLES = ("micropython", "pyodide", "pyscript")
 SDKS = {
     "v3": NODE_MODULES / "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
     "v1": NODE_MODULES / "rudder-sdk-js/dist/npm/index.js",
@@ -139,9 +142,9 @@ def site(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(params=list(BUNDLES))
+@pytest.fixture(params=TEST_BUNDLES)
 def runtime(request):
-    """Each browser test runs on both interpreters, and on the directly booted MicroPython."""
+    """Each browser test runs on both interpreters in the worker, and on MicroPython by PyScript."""
     return request.param
 
 

@@ -46,17 +46,17 @@ def wait_for_post(page, site, text):
     "bundle, block, cause",
     [
         ("micropython", "wasm", "fetching of the wasm failed"),
-        ("direct", "wasm", "fetching of the wasm failed"),
-        ("micropython", NO_EVAL_CSP, "refused eval"),  # PyScript's core needs 'unsafe-eval'
-        ("micropython", NO_WASM_CSP, "refused wasm-eval"),
-        ("direct", NO_WASM_CSP, "refused wasm-eval"),
+        ("pyodide", "wasm", "wasm"),
+        ("pyscript", "wasm", "fetching of the wasm failed"),
+        ("pyscript", NO_EVAL_CSP, "refused eval"),  # PyScript's core needs 'unsafe-eval'
+        ("pyscript", NO_WASM_CSP, "refused wasm-eval"),
     ],
     ids=[
+        "worker-wasm-404",
+        "worker-pyodide-wasm-404",
         "pyscript-wasm-404",
-        "direct-wasm-404",
         "pyscript-no-eval",
         "pyscript-no-wasm-eval",
-        "direct-no-wasm-eval",
     ],
 )
 def test_blocked_runtime_is_one_clear_error_and_the_sdk_goes_on(
@@ -92,7 +92,6 @@ def test_queue_is_capped_while_the_runtime_does_not_come(page, site, watch):
     page.route("**/micropython.wasm", lambda r: held.append(r))
     page.goto(site.page("micropython", DEST))
     page.wait_for_function("window.__rsReady === true", timeout=60_000)
-    page.wait_for_function("document.querySelector('script[type=mpy]') !== null")
     page.evaluate("for (let i = 0; i < 1500; i++) rudderanalytics.track('q ' + i)")
     page.wait_for_timeout(300)
     warnings = ours(watch, "warning")

@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import BOOTS, RUNTIMES, build
+from heap_device.tools.bundle import BOOTS, DEFAULT_BOOT, RUNTIMES, build
 from heap_device.tools.snippet import snippet
 
 
@@ -19,12 +19,14 @@ def _parser():
     b = commands.add_parser("build", help="write the browser bundle into a folder")
     b.add_argument("--out", required=True, help="folder to write (created if missing)")
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
-    b.add_argument("--boot", choices=BOOTS, default="pyscript", help="direct: strict-CSP pages")
+    b.add_argument(
+        "--boot", choices=BOOTS, default=DEFAULT_BOOT, help="pyscript: pages that run PyScript"
+    )
     s = commands.add_parser("snippet", help="print the <script> tag for a website")
     s.add_argument("--base-url", required=True, help="URL of the built folder, e.g. /heap")
     s.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     s.add_argument("--runtime", choices=RUNTIMES, default="micropython")
-    s.add_argument("--boot", choices=BOOTS, default="pyscript", help="as given to build")
+    s.add_argument("--boot", choices=BOOTS, default=DEFAULT_BOOT, help="as given to build")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
     d.add_argument("--port", type=int, default=8000)
     d.add_argument("--host", default="127.0.0.1")

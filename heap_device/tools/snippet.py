@@ -6,10 +6,10 @@ from heap_device.core.errors import HeapDeviceError
 from heap_device.core.settings import resolve_settings
 from heap_device.tools import UsageError
 from heap_device.tools.assets import TEMPLATES
-from heap_device.tools.bundle import integrity, render_adapter
+from heap_device.tools.bundle import DEFAULT_BOOT, integrity, render_adapter
 
 
-def snippet(base_url, options_text, runtime, boot="pyscript"):
+def snippet(base_url, options_text, runtime, boot=DEFAULT_BOOT):
     """The <script> tag a website adds, with SRI and the tag options HTML-escaped."""
     import jinja2
 
