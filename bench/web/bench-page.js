@@ -1,7 +1,7 @@
 /* Bench page driver. Loads the real RudderStack v3 SDK (bundled UMD) with a local source config
  * holding a Heap.io device-mode destination, then fires `events` track calls right after load():
  * 1 for the first-call page, 1,000 for the loss page. Settings come from the #bench JSON block.
- * Also defines window.__benchPerEvent, the in-page per-event timer. */
+ * Also defines window.__benchFire, which hands the integration n events and waits for Heap. */
 (function () {
   'use strict';
   var cfg = JSON.parse(document.getElementById('bench').textContent);
@@ -17,12 +17,16 @@
     }
   };
 
-  // Keep one real message as the SDK hands it to the integration: the per-event template.
+  // Keep one real message as the SDK hands it to the integration (the per-event template) and
+  // the integration object the SDK created (the per-event target: no second one is made).
   var Heap = window.Heap_RS && window.Heap_RS.Heap;
   if (Heap) {
     var track = Heap.prototype.track;
     Heap.prototype.track = function (element) {
-      if (!window.__sample && element) window.__sample = element.message;
+      if (!window.__sample && element) {
+        window.__sample = element.message;
+        window.__adapter = this;
+      }
       return track.apply(this, arguments);
     };
   }
@@ -74,11 +78,13 @@
     return p;
   }
 
-  /* Time messages through the integration's adapter into (no-op) Heap methods: `warmup` first,
-   * then as many as fit in `budgetMs` (at least 20, at most `maxCount`). Returns microseconds per
-   * message, how many were timed, Heap calls made per message, and the last call. */
-  window.__benchPerEvent = function (kind, maxCount, warmup, budgetMs) {
-    var adapter = new window.Heap_RS.Heap({ appId: '1234567890' }, {}, {}); // shares the first one's state
+  /* Hand `n` copies of one message (the SDK's own, with the small or large properties) to the
+   * integration the SDK created, in one synchronous loop, and resolve once Heap has received
+   * all of them (a worker build answers later, so the promise is what waits, not a poll).
+   * Heap's methods are replaced by counting no-ops meanwhile. Resolves with the calls received
+   * per message and the last call, or rejects after 60 s. */
+  window.__benchFire = function (kind, n, mark) {
+    var adapter = window.__adapter;
     var message = Object.assign({}, window.__sample, {
       event: 'Bench ' + kind, properties: kind === 'large' ? largeProps() : smallProps()
     });
@@ -86,23 +92,29 @@
     var heap = window.heap;
     var sink = { n: 0, last: null };
     var saved = {};
-    ['track', 'identify', 'addUserProperties', 'addAccountProperties'].forEach(function (name) {
-      saved[name] = heap[name];
-      heap[name] = function () { sink.n += 1; sink.last = [name, Array.prototype.slice.call(arguments)]; };
+    return new Promise(function (resolve, reject) {
+      var timer;
+      function done() {
+        clearTimeout(timer);
+        Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
+        if (mark) performance.mark(mark + '-end');
+        resolve({ calls: sink.n, last: sink.last && JSON.parse(JSON.stringify(sink.last)) });
+      }
+      ['track', 'identify', 'addUserProperties', 'addAccountProperties'].forEach(function (name) {
+        saved[name] = heap[name];
+        heap[name] = function () {
+          sink.n += 1;
+          sink.last = [name, Array.prototype.slice.call(arguments)];
+          if (sink.n === n) done();
+        };
+      });
+      timer = setTimeout(function () {
+        Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
+        reject(new Error('bench: ' + sink.n + ' of ' + n + ' ' + kind + ' events reached Heap in 60 s'));
+      }, 60000);
+      if (mark) performance.mark(mark + '-start');
+      for (var i = 0; i < n; i++) adapter.track(element);
+      if (n === 0) done();
     });
-    var count;
-    try {
-      var w0 = performance.now();
-      for (var w = 0; w < warmup; w++) adapter.track(element);
-      var each = Math.max((performance.now() - w0) / warmup, 0.0005);
-      count = Math.max(20, Math.min(maxCount, Math.floor(budgetMs / each)));
-      sink.n = 0;
-      var t0 = performance.now();
-      for (var i = 0; i < count; i++) adapter.track(element);
-      var t1 = performance.now();
-    } finally {
-      Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
-    }
-    return { us: ((t1 - t0) * 1000) / count, count: count, calls: sink.n / count, last: JSON.parse(JSON.stringify(sink.last)) };
   };
 })();
