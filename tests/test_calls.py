@@ -5,9 +5,9 @@ import json
 
 import pytest
 from conftest import run, warnings
-from vectors import CALLS
+from vectors import CALLS, t
 
-from heap_device.core.calls import MESSAGE_FIELDS
+from heap_device.core.calls import MESSAGE_FIELDS, handle
 
 
 @pytest.mark.parametrize(
@@ -71,11 +71,13 @@ def test_page_off_explains_itself_in_debug(settings_for):
 
 
 def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
-    from heap_device.core.calls import calls_for_json
-
-    calls, notes = calls_for_json("{not json", settings_for())
-    assert calls == []
-    assert "not valid JSON" in warnings(notes)[0]
+    result = handle("{not json", settings_for())
+    assert result == {
+        "type": "unreadable",
+        "messageId": None,
+        "calls": [],
+        "notes": [["warn", "heap-device: a message was not valid JSON and was skipped"]],
+    }
 
 
 def only_fields(value, fields):
@@ -96,3 +98,47 @@ def test_message_fields_hold_everything_the_mapping_reads(settings_for, row):
     slim = only_fields(full, MESSAGE_FIELDS)
     assert run(slim, settings_for(**overrides)) == run(full, settings_for(**overrides))
     assert run(slim, settings_for(**overrides))[0] == expected
+
+
+def test_handle_returns_everything_the_glue_needs_in_one_value(settings_for):
+    text = json.dumps({"type": "identify", "messageId": "m-1", "userId": "u", "traits": {"x": 1}})
+    assert handle(text, settings_for()) == {
+        "type": "identify",
+        "messageId": "m-1",
+        "calls": [["identify", ["u"]], ["addUserProperties", [{"x": 1}]]],
+        "notes": [],
+    }
+    assert handle("[1]", settings_for())["type"] == "untyped"
+    assert handle('{"type": 5, "messageId": 7}', settings_for())["messageId"] is None
+
+
+def test_handle_decodes_the_text_once(monkeypatch, settings_for):
+    """One parse per message (docs/contract.md §6 costs nothing extra): count json.loads."""
+    from heap_device.core import calls as calls_module
+
+    parsed = []
+
+    class CountingJson:
+        @staticmethod
+        def loads(text):
+            parsed.append(text)
+            return json.loads(text)
+
+    monkeypatch.setattr(calls_module, "json", CountingJson)
+    text = json.dumps(t({"a": [{"z": 1, "y": 2}], "b.c": 1, "b": {"c": 2}}))
+    handle(text, settings_for(debug=True))
+    assert parsed == [text]
+
+
+def test_a_failing_mapping_is_one_error_note_naming_the_type(monkeypatch, settings_for):
+    from heap_device.core import calls as calls_module
+
+    def broken(message, settings, notes):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(calls_module.HANDLERS, "track", broken)
+    result = handle(json.dumps({"type": "track", "event": "E"}), settings_for())
+    assert result["calls"] == []
+    assert result["notes"] == [
+        ["error", "heap-device: could not handle a track message: KeyError: 'boom'"]
+    ]

@@ -7,8 +7,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from heap_device.core.calls import calls_for, calls_for_json
-from heap_device.core.properties import utf16_length
+from heap_device.core.calls import calls_for, handle
+from heap_device.core.jstext import utf16_length
 from heap_device.core.settings import resolve_settings
 
 text = st.text(max_size=40) | st.sampled_from(["[Circular Reference]", "", "a.b", "user_id"])
@@ -93,11 +93,12 @@ def test_any_message_gives_calls_within_heaps_limits(message, overrides):
 @given(messages)
 def test_json_path_equals_data_path(message):
     settings_, _ = resolve_settings({"appId": "1"}, {"trackPageCalls": True})
-    assert calls_for_json(json.dumps(message), settings_)[0] == calls_for(message, settings_)[0]
+    calls = [[method, args] for method, args in calls_for(message, settings_)[0]]
+    assert handle(json.dumps(message), settings_)["calls"] == calls
 
 
 @given(st.text(max_size=30) | st.integers() | st.none() | st.lists(st.integers(), max_size=2))
 def test_any_garbage_text_never_raises(garbage):
     settings_, _ = resolve_settings({"appId": "1"}, {})
-    calls, notes = calls_for_json(json.dumps(garbage), settings_)
-    assert calls == [] and notes
+    result = handle(json.dumps(garbage), settings_)
+    assert result["calls"] == [] and result["notes"]

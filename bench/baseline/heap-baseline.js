@@ -130,7 +130,8 @@
     var settings = {};
     Object.keys(DEFAULTS).forEach(function (key) {
       var value = given[key];
-      if (value === null || value === undefined || value === '') {
+      // A blank dashboard field means unset, except for accountIdProperty: "" is refused there.
+      if (value === null || value === undefined || (value === '' && key !== 'accountIdProperty')) {
         settings[key] = DEFAULTS[key];
         return;
       }
