@@ -58,6 +58,7 @@ BATCH_TASK_MS = 150
 BATCH_WALL_MS = 1500
 BATCH_MIN, BATCH_MAX = 30, 3000
 BATCHES = 3  # per-event timings per page load; the run's value is their median
+SDK_BATCH = 20  # large events per batch through rudderanalytics.track() (the SDK costs ms each)
 BURST = 1000  # large events handed over in one synchronous loop, traced
 BURST_TAIL_MS = 100  # tasks starting this long after the burst's last Heap call still count
 TRACE_CATEGORIES = ["toplevel", "blink.user_timing"]
@@ -262,10 +263,13 @@ def main_thread_ms(cdp):
     return mainthread.task_ms(cdp.send("Performance.getMetrics"))
 
 
-def fire(page, cdp, kind, count, mark=None):
-    """Hand `count` messages to the integration and wait for Heap: main-thread ms, wall ms."""
+def fire(page, cdp, kind, count, mark=None, via_sdk=False):
+    """Hand `count` messages to the integration (or to the SDK) and wait for Heap: main-thread
+    ms, wall ms, and the ms of the loop handing them over."""
     before, wall = main_thread_ms(cdp), time.perf_counter()
-    got = page.evaluate("([k, n, m]) => window.__benchFire(k, n, m)", [kind, count, mark])
+    got = page.evaluate(
+        "([k, n, m, s]) => window.__benchFire(k, n, m, s)", [kind, count, mark, via_sdk]
+    )
     got["wall_ms"] = (time.perf_counter() - wall) * 1000
     got["task_ms"] = main_thread_ms(cdp) - before
     return got
@@ -282,18 +286,33 @@ def per_event(page, cdp, kind):
     each_wall = max(warm["wall_ms"] / WARMUP, 0.001)
     size = int(min(BATCH_TASK_MS / each_task, BATCH_WALL_MS / each_wall))
     size = max(BATCH_MIN, min(BATCH_MAX, size))
-    values = []
+    values, loops = [], []
     for _ in range(BATCHES):
         empty = fire(page, cdp, kind, 0)
         got = fire(page, cdp, kind, size)
         values.append((got["task_ms"] - empty["task_ms"]) * 1000 / size)
+        loops.append(got["loop_ms"] * 1000 / size)
     return {
         "us": statistics.median(values),
+        "handover_us": statistics.median(loops),
         "batches_us": values,
         "batch": size,
         "calls_per_event": warm["calls"] / WARMUP,
         "last_call": got["last"],
     }
+
+
+def through_sdk(page, cdp):
+    """Main-thread microseconds per large event on the whole page's path: rudderanalytics.track()
+    (the SDK's own work, its queues and data-plane requests included) until Heap has the call.
+    Same method as per_event, SDK_BATCH events per batch."""
+    fire(page, cdp, "large", 5, via_sdk=True)  # warm-up
+    values = []
+    for _ in range(BATCHES):
+        empty = fire(page, cdp, "large", 0, via_sdk=True)
+        got = fire(page, cdp, "large", SDK_BATCH, via_sdk=True)
+        values.append((got["task_ms"] - empty["task_ms"]) * 1000 / SDK_BATCH)
+    return {"us": statistics.median(values), "batches_us": values, "calls": got["calls"]}
 
 
 def burst(browser, page, cdp):
@@ -336,6 +355,7 @@ def first_call_run(browser, variant):
         )
         fetched = list(browser.server.fetched)
         events = {kind: per_event(page, cdp, kind) for kind in KINDS}
+        sdk = through_sdk(page, cdp)
         burst_got = burst(browser, page, cdp)
     finally:
         context.close()
@@ -348,6 +368,7 @@ def first_call_run(browser, variant):
         "long_task_ms": sum(d for _, d in long_tasks),
         "long_task_max_ms": max([d for _, d in long_tasks] or [0]),
         "per_event": events,
+        "through_sdk": sdk,
         "burst": burst_got,
         "fetched": fetched,
         "strays": seen["strays"],
@@ -434,6 +455,11 @@ def summarise(variants, raw, sizes, builds):
             "per_event_us": {
                 kind: median_of(r["per_event"][kind]["us"] for r in first) for kind in KINDS
             },
+            "handover_us": {
+                kind: median_of(r["per_event"][kind]["handover_us"] for r in first)
+                for kind in KINDS
+            },
+            "through_sdk_us": median_of(r["through_sdk"]["us"] for r in first),
             "burst": {
                 key: median_of(r["burst"][key] for r in first)
                 for key in (
@@ -462,6 +488,7 @@ def summarise(variants, raw, sizes, builds):
                 "first_call": v["first_call_ms"] / base["first_call_ms"],
                 "per_event_small": v["per_event_us"]["small"] / base["per_event_us"]["small"],
                 "per_event_large": v["per_event_us"]["large"] / base["per_event_us"]["large"],
+                "through_sdk": v["through_sdk_us"] / base["through_sdk_us"],
             }
             v["startup_added_ms"] = v["startup_main_thread_ms"] - base["startup_main_thread_ms"]
             v["long_task_added_ms"] = v["long_task_ms"] - base["long_task_ms"]
@@ -487,6 +514,9 @@ def check_same_calls(variants, raw):
                 problems.append("%s: %s event gives %r" % (variant, kind, got["last_call"]))
     for variant in variants:
         for r in raw[variant]["first"]:
+            if r["through_sdk"]["calls"] != SDK_BATCH:
+                got = r["through_sdk"]["calls"]
+                problems.append("%s: SDK batch gave %d Heap calls" % (variant, got))
             if r["burst"]["calls"] != BURST:
                 problems.append("%s: burst gave %d Heap calls" % (variant, r["burst"]["calls"]))
     return problems
@@ -597,6 +627,7 @@ def main(argv=None):
             "batch_min": BATCH_MIN,
             "batch_max": BATCH_MAX,
             "batches": BATCHES,
+            "sdk_batch": SDK_BATCH,
             "burst": BURST,
             "burst_tail_ms": BURST_TAIL_MS,
             "settle_ms": SETTLE_MS,

@@ -81,39 +81,49 @@
   /* Hand `n` copies of one message (the SDK's own, with the small or large properties) to the
    * integration the SDK created, in one synchronous loop, and resolve once Heap has received
    * all of them (a worker build answers later, so the promise is what waits, not a poll).
-   * Heap's methods are replaced by counting no-ops meanwhile. Resolves with the calls received
-   * per message and the last call, or rejects after 60 s. */
-  window.__benchFire = function (kind, n, mark) {
+   * With `viaSdk`, the loop calls rudderanalytics.track() instead: the whole page's path.
+   * Heap's methods are replaced by counting no-ops meanwhile. Resolves with the calls received,
+   * the last call and the loop's own time (ms), or rejects after 60 s. */
+  window.__benchFire = function (kind, n, mark, viaSdk) {
     var adapter = window.__adapter;
-    var message = Object.assign({}, window.__sample, {
-      event: 'Bench ' + kind, properties: kind === 'large' ? largeProps() : smallProps()
-    });
+    var properties = kind === 'large' ? largeProps() : smallProps();
+    var message = Object.assign({}, window.__sample, { event: 'Bench ' + kind, properties: properties });
     var element = { message: message };
     var heap = window.heap;
-    var sink = { n: 0, last: null };
+    var out = { calls: 0, last: null, loop_ms: null };
     var saved = {};
+    function restore() {
+      Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
+    }
     return new Promise(function (resolve, reject) {
       var timer;
       function done() {
         clearTimeout(timer);
-        Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
+        restore();
         if (mark) performance.mark(mark + '-end');
-        resolve({ calls: sink.n, last: sink.last && JSON.parse(JSON.stringify(sink.last)) });
+        out.last = out.last && JSON.parse(JSON.stringify(out.last));
+        resolve(out); // loop_ms is filled in below, before anyone reads `out`
       }
       ['track', 'identify', 'addUserProperties', 'addAccountProperties'].forEach(function (name) {
         saved[name] = heap[name];
         heap[name] = function () {
-          sink.n += 1;
-          sink.last = [name, Array.prototype.slice.call(arguments)];
-          if (sink.n === n) done();
+          out.calls += 1;
+          out.last = [name, Array.prototype.slice.call(arguments)];
+          if (out.calls === n) done();
         };
       });
       timer = setTimeout(function () {
-        Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
-        reject(new Error('bench: ' + sink.n + ' of ' + n + ' ' + kind + ' events reached Heap in 60 s'));
+        restore();
+        reject(new Error('bench: ' + out.calls + ' of ' + n + ' ' + kind + ' events reached Heap in 60 s'));
       }, 60000);
       if (mark) performance.mark(mark + '-start');
-      for (var i = 0; i < n; i++) adapter.track(element);
+      var t0 = performance.now();
+      if (viaSdk) {
+        for (var j = 0; j < n; j++) window.rudderanalytics.track('Bench ' + kind, properties);
+      } else {
+        for (var i = 0; i < n; i++) adapter.track(element);
+      }
+      out.loop_ms = performance.now() - t0;
       if (n === 0) done();
     });
   };
