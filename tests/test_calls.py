@@ -7,7 +7,7 @@ import pytest
 from conftest import run, warnings
 from vectors import CALLS, t
 
-from heap_device.core.calls import MESSAGE_FIELDS, handle
+from heap_device.core.calls import MESSAGE_FIELDS, calls_for, handle
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,10 @@ def test_heap_call_arguments_are_plain_json(settings_for):
         "context": {"traits": {"a": {"b": [1, {"c": None}]}, "d": True}},
     }
     calls, _ = run(message, settings_for())
+    assert calls == [
+        ["identify", ["u"]],
+        ["addUserProperties", [{"a.b": '[1,{"c":null}]', "d": "true"}]],
+    ]
     assert json.loads(json.dumps(calls)) == calls
 
 
@@ -60,8 +64,9 @@ def test_debug_notes_say_what_was_dropped_and_cut(settings_for):
 def test_notes_stay_bounded_for_huge_inputs(settings_for):
     props = {"k%d" % i: None for i in range(5000)}
     _, notes = run({"type": "track", "event": "E", "properties": props}, settings_for())
-    assert len(notes) <= 21
-    assert notes[-1][1] == "... and 4980 more"
+    assert notes == [["info", 'dropped "k%d": null' % i] for i in range(20)] + [
+        ["info", "... and 4980 more"]
+    ]
 
 
 def test_page_off_explains_itself_in_debug(settings_for):
@@ -142,3 +147,41 @@ def test_a_failing_mapping_is_one_error_note_naming_the_type(monkeypatch, settin
     assert result["notes"] == [
         ["error", "heap-device: could not handle a track message: KeyError: 'boom'"]
     ]
+
+
+INF = float("inf")
+NAN = float("nan")
+NOT_AN_ID = "heap-device: %s null is not a string or number; ignored"
+NO_NAME = "heap-device: track call without an event name (null); skipped"
+
+
+@pytest.mark.parametrize(
+    "message, expected, warning",
+    [
+        (
+            {"type": "identify", "userId": INF, "traits": {"a": 1}},
+            [["addUserProperties", [{"a": 1}]]],
+            NOT_AN_ID % "identity",
+        ),
+        ({"type": "identify", "userId": -INF}, [], NOT_AN_ID % "identity"),
+        ({"type": "identify", "userId": NAN}, [], NOT_AN_ID % "identity"),
+        ({"type": "group", "groupId": INF}, [], NOT_AN_ID % "groupId"),
+        ({"type": "track", "event": NAN}, [], NO_NAME),
+        ({"type": "track", "event": -INF}, [], NO_NAME),
+        (t({"n": NAN, "i": INF, "k": 1}), [["track", ["E", {"k": 1}]]], None),
+        (t({"a": [1, INF]}), [["track", ["E", {"a": "[1,null]"}]]], None),
+    ],
+)
+def test_non_finite_numbers_are_no_identity_name_or_value(settings_for, message, expected, warning):
+    """JSON cannot carry NaN or Infinity, but calls_for takes Python data: the rules still hold."""
+    calls, notes = calls_for(message, settings_for())
+    assert [[method, args] for method, args in calls] == expected
+    assert warnings(notes) == ([] if warning is None else [warning])
+
+
+def test_a_number_too_big_for_a_double_is_no_identity(settings_for):
+    # Valid JSON that parses to infinity; JSON.stringify never writes it, the core still copes.
+    result = handle(
+        '{"type": "identify", "userId": 1e400, "traits": {"n": -1e400, "a": 1}}', settings_for()
+    )
+    assert result["calls"] == [["addUserProperties", [{"a": 1}]]]

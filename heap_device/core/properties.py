@@ -47,7 +47,11 @@ def _is_scalar(value):
 
 
 def _array_text(items, array_format, limit):
-    """An array as one string: `a||b` for plain items in "joined" format, JSON text otherwise."""
+    """An array as one string: `a||b` for plain items in "joined" format, JSON text otherwise;
+    None when nothing is left of it."""
+    items = _without_marks(items)
+    if not items:
+        return None
     if array_format == "joined":
         joined = True
         for item in items:
@@ -59,6 +63,44 @@ def _array_text(items, array_format, limit):
     order.check_order(items)
     # Long strings cannot change the first `limit` characters beyond their own first `limit`.
     return encode(_clip_strings(items, limit))
+
+
+def _without_marks(items):
+    """`items` without the SDK's cycle mark wherever it is an array item, at any depth."""
+    # Most arrays hold no mark: look first, copy only when there is one.
+    stack = [items]
+    found = False
+    while stack and not found:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, (list, tuple, dict)):
+                stack.append(child)
+            elif child == CIRCULAR_MARK and not isinstance(item, dict):
+                found = True
+                break
+    if not found:
+        return items
+    # Copy what holds a mark (the input is never modified); iterative: no recursion limit.
+    root = [items]
+    stack = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        item = parent[key]
+        if isinstance(item, dict):
+            clean = type(item)()  # an OrderedDict stays one
+            for name, child in item.items():
+                clean[name] = child
+            keys = list(clean)
+        elif isinstance(item, (list, tuple)):
+            clean = [child for child in item if child != CIRCULAR_MARK]
+            keys = range(len(clean))
+        else:
+            continue
+        parent[key] = clean
+        for name in keys:
+            stack.append((clean, name))
+    return root[0]
 
 
 def _clip_strings(items, limit):
@@ -98,10 +140,10 @@ def normalise(sources, for_user, array_format, sink):
                 notes.add('dropped "%s": empty object' % name)
             continue
         if isinstance(value, (list, tuple)):
-            if not value:
-                notes.add('dropped "%s": empty array' % name)
-                continue
             value = _array_text(value, array_format, limit)
+            if value is None:
+                notes.add('dropped "%s": empty array (or only cycle marks)' % name)
+                continue
         elif value is True or value is False:
             if for_user:
                 value = "true" if value else "false"
