@@ -61,6 +61,14 @@ def browser_type_launch_args(browser_type_launch_args):
 class _Site(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
 
+    def end_headers(self):
+        # Headers a test asked for (a real Content-Security-Policy, CORS), by path pattern.
+        for pattern, headers in getattr(self.server, "headers", ()):
+            if re.search(pattern, self.path):
+                for name, value in headers.items():
+                    self.send_header(name, value)
+        super().end_headers()
+
     def do_POST(self):  # the RudderStack data plane: record and accept
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.server.posts.append((self.path, body.decode("utf-8", "replace")))
@@ -80,7 +88,12 @@ class Site:
         self.root = root
         self.server = server
         self.origin = "http://127.0.0.1:%d" % server.server_address[1]
+        self.other_origins = []  # more local origins serving the same files (see other_origin)
         self._pages = 0
+
+    def add_headers(self, pattern, headers):
+        """Send ``headers`` on every response whose path matches the regex ``pattern``."""
+        self.server.headers.append((pattern, headers))
 
     @property
     def posts(self):
@@ -93,15 +106,15 @@ class Site:
             cmd += ["--options", json.dumps(options)]
         return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
 
-    def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head=""):
-        """Write a test page and return its URL."""
+    def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head="", tag=None):
+        """Write a test page and return its URL (``tag``: our script tag, if not the snippet's)."""
         self._pages += 1
         name = "page-%d.html" % self._pages
         cfg = json.dumps({"sdk": sdk, "destConfig": dest_config, "early": early})
         html = (
             '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
             + head
-            + self.snippet(bundle, options)
+            + (self.snippet(bundle, options) if tag is None else tag)
             + '<script type="application/json" id="cfg">%s</script>\n' % cfg
             + '<script src="/vendor/%s.js"></script>\n' % sdk
             + '<script src="/test-page.js"></script>\n'
@@ -133,11 +146,36 @@ def site(tmp_path_factory):
         shutil.copyfile(path, root / "vendor" / (name + ".js"))
     for path in SITE_FILES.iterdir():
         shutil.copyfile(path, root / path.name)
+    server = _serve(root)
+    site = Site(root, server)
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+def _serve(root):
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
     server.posts = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(root, server)
+    server.headers = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(autouse=True)
+def _headers_per_test(site):
+    yield
+    site.server.headers.clear()
+
+
+@pytest.fixture
+def other_origin(site):
+    """A second local origin (another port) serving the same files, as a CDN would: with CORS."""
+    server = _serve(site.root)
+    server.headers.append((".", {"Access-Control-Allow-Origin": "*"}))
+    origin = "http://127.0.0.1:%d" % server.server_address[1]
+    site.other_origins.append(origin)
+    yield origin
+    site.other_origins.remove(origin)
     server.shutdown()
     server.server_close()
 
@@ -184,7 +222,9 @@ def watch(page, site):
             # The SDK asked for its own Heap integration: it did not find ours mounted.
             seen.strays.append(url)
             r.abort()
-        elif url.startswith(site.origin + "/") or url.startswith("data:"):
+        elif any(url.startswith(o + "/") for o in [site.origin, *site.other_origins]) or (
+            url.startswith("data:") or url.startswith("blob:")
+        ):
             r.continue_()
         elif HEAP_SCRIPT.match(url):
             seen.heap_requests.append(url)

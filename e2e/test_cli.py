@@ -39,33 +39,42 @@ def files_in(folder):
     ],
 )
 def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter_files):
+    # The default build: the adapter, the worker's script, the modules, one interpreter.
     out = tmp_path / "heap"
     result = run("build", "--out", str(out), "--runtime", runtime)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
-    assert "heap-device.js" in files
-    assert "heap_device/browser/main.py" in files and "heap_device/browser/bridge.py" in files
-    assert "heap_device/core/calls.py" in files and "heap_device/core/settings.py" in files
+    assert "heap-device.js" in files and "heap-device-runtime.js" in files
+    ext = ".mpy" if runtime == "micropython" else ".py"  # MicroPython gets precompiled bytecode
+    assert "heap_device/browser/bridge" + ext in files
+    assert "heap_device/core/calls" + ext in files and "heap_device/core/settings" + ext in files
+    assert not [f for f in files if f.startswith("heap_device/") and not f.endswith(ext)]
+    assert not [f for f in files if "browser/main." in f]  # PyScript's entry: PyScript build only
     assert not [f for f in files if f.startswith("heap_device/tools/")]
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
+    assert not [f for f in files if f.startswith("pyscript/")]
+    adapter = (out / "heap-device.js").read_text(encoding="utf-8")
+    assert '"runtime": "%s"' % runtime in adapter and '"boot": "worker"' in adapter
+    worker = (out / "heap-device-runtime.js").read_text(encoding="utf-8")
+    assert '"runtime": "%s"' % runtime in worker and '"core/calls%s"' % ext in worker
+
+
+def test_pyscript_boot_build_ships_pyscript_and_sources(tmp_path):
+    out = tmp_path / "heap"
+    (out / "heap_device").mkdir(parents=True)
+    (out / "heap_device" / "stale.mpy").write_bytes(b"M")  # left over from a worker build
+    assert run("build", "--out", str(out), "--boot", "pyscript").returncode == 0
+    files = files_in(out)
+    assert "heap_device/browser/main.py" in files and "heap_device/core/calls.py" in files
+    assert not [f for f in files if f.endswith(".mpy")]
     pyscript = [f for f in files if f.startswith("pyscript/")]
     assert "pyscript/core.js" in pyscript
     assert not [f for f in files if f.endswith(".map")]
     assert not [f for f in pyscript if re.search(r"codemirror|xterm|toml|zip|pyodide_graph", f)]
     adapter = (out / "heap-device.js").read_text(encoding="utf-8")
-    assert '"runtime": "%s"' % runtime in adapter
-    assert '"browser/main.py"' in adapter and "tools/" not in adapter
-
-
-def test_direct_boot_build_has_no_pyscript(tmp_path):
-    out = tmp_path / "heap"
-    (out / "pyscript").mkdir(parents=True)  # left over from an earlier PyScript build
-    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
-    files = files_in(out)
-    assert not [f for f in files if f.startswith("pyscript/")]
-    assert "micropython/micropython.wasm" in files
-    assert '"boot": "direct"' in (out / "heap-device.js").read_text(encoding="utf-8")
-    tag = run("snippet", "--base-url", "/heap", "--boot", "direct").stdout
+    assert '"boot": "pyscript"' in adapter and '"browser/main.py"' in adapter
+    assert "tools/" not in adapter
+    tag = run("snippet", "--base-url", "/heap", "--boot", "pyscript").stdout
     digest = hashlib.sha384((out / "heap-device.js").read_bytes()).digest()
     assert 'integrity="sha384-%s"' % base64.b64encode(digest).decode() in tag
 

@@ -155,10 +155,15 @@
     var worker, url = RUNTIME;
     try {
       if (new URL(RUNTIME).origin !== location.origin) {
-        // A Worker must come from the page's origin: a same-origin module that imports ours
-        // (CORS, as for this file) does. A page CSP must then allow blob: in worker-src.
-        url = URL.createObjectURL(new Blob(['import ' + JSON.stringify(RUNTIME) + ';'],
-          { type: 'text/javascript' }));
+        // A Worker must come from the page's origin: a same-origin blob: module that imports ours
+        // (CORS, as for this file) does. A page CSP must then allow blob: in worker-src; import()
+        // (not a static import, checked against worker-src) is checked against script-src, like
+        // this file. If it fails, the worker throws: its error event starts Python on the page.
+        // Messages that arrive before ours is imported are kept and handed over, in order.
+        url = URL.createObjectURL(new Blob(['var early = []; onmessage = function (e) { ' +
+          'early.push(e); }; import(' + JSON.stringify(RUNTIME) + ').then(function () { ' +
+          'early.forEach(function (e) { onmessage(e); }); }, function (e) { ' +
+          'setTimeout(function () { throw e; }); });'], { type: 'text/javascript' }));
       }
       worker = new Worker(url, { type: 'module', name: 'heap-device' });
     } catch (e) {

@@ -25,8 +25,8 @@ import json
 import sys
 
 from heap_device import __version__
-from heap_device.core import wire
-from heap_device.core.calls import calls_for_json
+from heap_device.core import jstext
+from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
@@ -43,35 +43,48 @@ def start(clock=None):
     """Python is running: the batch that tells the page so. ``clock()`` is the page's time in ms."""
     _state["clock"] = clock
     ready = {"runtime": sys.implementation.name, "version": __version__}
-    return wire.encode({"ops": [_event("heap-device:ready", ready)]})
+    return jstext.encode({"ops": [_event("heap-device:ready", ready)]})
 
 
 def receive(text):
     """One handed-over JSON string -> the batch (JSON text) the page applies; never raises."""
     ops = []
-    report = {"type": None, "messageId": None, "calls": [], "notes": [], "errors": []}
-    phase = _state["phase"]
-    try:
-        if phase == "waiting":
+    if _state["phase"] == "waiting":
+        try:
             _setup(text, ops)
-        elif phase == "running":
-            _deliver(text, ops, report)
-    except Exception as exc:  # noqa: BLE001 - SPEC §6: log once, go on
-        kind = report["type"] or _message_type(text)
-        problem = "could not handle a " + kind + " message: " + _describe(exc)
-        report["errors"].append(PREFIX + problem)
-        ops.append(_log("error", problem))
-    if phase == "running" and _state["settings"]["debug"]:
-        report["type"] = report["type"] or _message_type(text)
-        report["notes"] = [[level, note] for level, note in report["notes"]]
-        ops.append(_event("heap-device:calls", report))
+        except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
+            ops.append(_log("error", "could not read the settings: " + _describe(exc)))
+        return _batch(ops, "", text)
+    if _state["phase"] != "running":
+        return ""
+    result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
+    try:
+        result = handle(text, _state["settings"])
+        _deliver(result, ops)
+    except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
+        error = PREFIX + "could not handle a " + result["type"] + " message: " + _describe(exc)
+        result["notes"].append(["error", error])
+        ops.append(["log", "error", error])
+    if _state["settings"]["debug"]:
+        notes = result["notes"]
+        detail = {
+            "type": result["type"],
+            "messageId": result["messageId"],
+            "calls": result["calls"],
+            "notes": [note for note in notes if note[0] != "error"],
+            "errors": [note[1][len(PREFIX) :] for note in notes if note[0] == "error"],
+        }
+        ops.append(_event("heap-device:calls", detail))
+    return _batch(ops, PREFIX + "could not handle a " + result["type"] + " message: ", text)
+
+
+def _batch(ops, error, text):
     if not ops:
         return ""
-    error = PREFIX + "could not handle a " + str(report["type"]) + " message: "
     try:
-        return wire.encode_for({"ops": ops, "error": error}, text)
+        return jstext.dumps_for({"ops": ops, "error": error}, text)
     except Exception as exc:  # noqa: BLE001 - the page must still hear about it
-        return wire.encode({"ops": [_log("error", "could not encode calls: " + _describe(exc))]})
+        return jstext.encode({"ops": [_log("error", "could not encode calls: " + _describe(exc))]})
 
 
 def _setup(text, ops):
@@ -110,37 +123,13 @@ def _setup(text, ops):
     _state["phase"] = "running"
 
 
-def _deliver(text, ops, report):
-    settings = _state["settings"]
-    result = _handle(text, settings)
-    report["type"] = result["type"]
-    report["messageId"] = result["messageId"]
-    calls, notes = result["calls"], result["notes"]
-    report["notes"] = notes
-    _log_notes(notes, ops)
-    if settings["debug"]:
-        _debug_calls(result["type"], calls, ops)
-    for method, args in calls:
+def _deliver(result, ops):
+    _log_notes(result["notes"], ops)
+    if _state["settings"]["debug"]:
+        _debug_calls(result["type"], result["calls"], ops)
+    for method, args in result["calls"]:
         missing = PREFIX + "window.heap." + method + " does not exist; that call was skipped"
         ops.append(["call", method, args, missing])
-        report["calls"].append([method, args])
-
-
-def _handle(text, settings):
-    # One decode for the calls and the report; to be replaced by the core's own one-parse API.
-    try:
-        message = json.loads(text)
-    except ValueError:
-        message = None
-    kind = message.get("type") if isinstance(message, dict) else None
-    message_id = message.get("messageId") if isinstance(message, dict) else None
-    calls, notes = calls_for_json(text, settings)
-    return {
-        "type": kind if isinstance(kind, str) else "untyped",
-        "messageId": message_id if isinstance(message_id, str) else None,
-        "calls": calls,
-        "notes": notes,
-    }
 
 
 def _event(name, detail):
@@ -159,8 +148,8 @@ def _log(level, text):
 def _log_notes(notes, ops):
     debug = bool(_state["settings"] and _state["settings"]["debug"])
     for level, text in notes:
-        if level == "warn":
-            ops.append(_log("warn", text))
+        if level == "warn" or level == "error":
+            ops.append(_log(level, text))
         elif debug:
             ops.append(_log("info" if level == "info" else "debug", text))
 
@@ -175,14 +164,6 @@ def _debug_calls(kind, calls, ops):
     except Exception:  # noqa: BLE001 - a log line must never cost the message its calls
         shown = repr(calls)
     ops.append(_log("log", kind + " -> " + shown))
-
-
-def _message_type(text):
-    try:
-        kind = json.loads(text).get("type")
-    except Exception:  # noqa: BLE001 - only used to name the message in a log line
-        return "unreadable"
-    return kind if isinstance(kind, str) else "untyped"
 
 
 def _describe(exc):
