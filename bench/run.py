@@ -26,10 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -40,7 +37,8 @@ sys.path.insert(0, str(REPO))
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.tools.server import BUNDLE_TYPES  # noqa: E402
+from heap_device.tools import server as local_server  # noqa: E402
+from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
@@ -52,7 +50,6 @@ BUILDS = {
     "pyodide": ("pyodide", "pyscript"),
 }
 VARIANTS = (*BUILDS, "baseline")
-HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
 LOSS_EVENTS = 1000
 SETTLE_MS = 1000  # long tasks are summed until this long after the first Heap call
 # kind: (most messages timed per batch, warm-up messages); each batch stops after BATCH_MS
@@ -70,21 +67,6 @@ try {
 } catch (e) { window.__longTasks = null; }
 </script>
 """
-
-
-class _Site(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
-
-    def do_POST(self):  # the RudderStack data plane: accept and forget
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"OK")
-
-    def log_message(self, *args):
-        pass
 
 
 def cli(repo, *args):
@@ -113,8 +95,9 @@ def make_site(root, repo, variants, trees=None):
             source = (trees or {})[tree] if tree else repo
             runtime, boot = BUILDS[kind]
             options = ["--runtime", runtime, "--boot", boot]
-            cli(source, "build", "--out", str(root / variant), *options)
-            tag = cli(source, "snippet", "--base-url", "/" + variant, *options)
+            tag = cli(
+                source, "build", "--out", str(root / variant), "--base-url", "/" + variant, *options
+            )
         for mode, events in (("first", 1), ("loss", LOSS_EVENTS)):
             html = (
                 '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
@@ -182,7 +165,7 @@ class Browser:
             launch["executable_path"] = str(CHROMIUM)
         self.browser = playwright.chromium.launch(**launch)
         self.origin = origin
-        self.standin = (WEB / "heap-standin.js").read_text(encoding="utf-8")
+        self.standin = STANDIN.read_text(encoding="utf-8")
 
     def open(self, url):
         """A cold context and page; Heap's CDN answered by the stand-in, other hosts refused."""
@@ -216,7 +199,7 @@ def first_call_run(browser, variant):
         page.wait_for_function("performance.now() > %d" % (first + SETTLE_MS), polling=100)
         got = page.evaluate(
             """() => ({
-            calls: window.__heapCalls.map(c => c[0] === 'track' ? [c[0], c[1]] : [c[0]]),
+            calls: window.__heapCalls.map(c => c[0] === 'track' ? [c[0], c[1][0]] : [c[0]]),
             longTasks: window.__longTasks,
             firedAt: window.__firedAt,
             heapLoadedAt: window.__heapLoadedAt,
@@ -272,7 +255,7 @@ def loss_run(browser, variant):
             pass
         time.sleep(0.5)  # late or duplicate calls would show up now
         names = page.evaluate(
-            "(window.__heapCalls || []).filter(c => c[0] === 'track').map(c => c[1])"
+            "(window.__heapCalls || []).filter(c => c[0] === 'track').map(c => c[1][0])"
         )
         last_at = page.evaluate("window.__lastCallAt")
     finally:
@@ -408,9 +391,8 @@ def main(argv=None):
     check_agreement()
     started = time.time()
     root = Path(tempfile.mkdtemp(prefix="heap-device-bench-"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = "http://127.0.0.1:%d" % server.server_address[1]
+    server = local_server.start(root, limit=0)  # its data plane: accept and forget
+    origin = server.origin
     try:
         make_site(root, Path(args.repo), variants, trees)
         raw = {v: {"first": [], "loss": []} for v in variants}

@@ -10,9 +10,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -24,9 +21,9 @@ from e2e.conftest import (
     HEAP_SCRIPT,
     REPO,
     SDKS,
-    SITE_FILES,
-    _Site,
 )
+from heap_device.tools import server as local_server
+from heap_device.tools.server import STANDIN
 
 LOAD_CODE = """
 const analytics = new rudderanalytics.RudderAnalytics();
@@ -54,11 +51,9 @@ def main(runs=5):
     root = Path(tempfile.mkdtemp(prefix="heap-device-measure-"))
     shutil.copyfile(SDKS["v3"], root / "rsa.js")
     (root / "analytics.js").write_text(LOAD_CODE, encoding="utf-8")
-    standin = (SITE_FILES / "heap-standin.js").read_text(encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
-    server.posts = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    origin = "http://127.0.0.1:%d" % server.server_address[1]
+    standin = STANDIN.read_text(encoding="utf-8")
+    server = local_server.start(root, limit=0)
+    origin = server.origin
 
     def route(r):
         url = r.request.url
@@ -73,8 +68,7 @@ def main(runs=5):
     with sync_playwright() as p:
         browser = p.chromium.launch(**launch)
         for runtime, args in BUNDLES.items():
-            cli("build", "--out", str(root / runtime), *args)
-            tag = cli("snippet", "--base-url", "/" + runtime, *args)
+            tag = cli("build", "--out", str(root / runtime), "--base-url", "/" + runtime, *args)
             page_html = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">\n'
             page_html += (
                 tag + '<script src="/rsa.js"></script><script src="/analytics.js"></script>'
