@@ -90,12 +90,14 @@ class BuildPy(build_py):
     """build_py, plus the shipped files (not for editable installs: they read the clone)."""
 
     def run(self):
+        if not getattr(self, "editable_mode", False):
+            # setuptools leaves earlier builds' files in build/lib: a module renamed since would
+            # ship (and reach browsers, which load every core/*.py). Start from nothing.
+            shutil.rmtree(Path(self.build_lib) / "heap_device", ignore_errors=True)
         super().run()
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / SHIPPED
-        if target.exists():
-            shutil.rmtree(target)
         _copy_tree(HERE / "static", target / "static")
         _copy_tree(HERE / "templates", target / "templates")
         _copy(HERE / "package.json", target / "package.json")

@@ -1,33 +1,38 @@
-"""Turn bench results into a console summary, docs/benchmarks.md and docs/benchmarks.svg."""
+"""Turn bench results into a console summary, docs/benchmarks.md and docs/benchmarks.svg.
 
+Run alone (`.venv/bin/python bench/report.py`) it rewrites the docs from bench/results.json.
+Other results files kept beside it (bench/results-*.json: an earlier run, older commits measured
+side by side) are summarised on the same page, each from its own file.
+"""
+
+import json
 import math
+import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 NOTES = BENCH / "optimisations.md"  # hand-written findings, appended to the generated page
-NAMES = {
-    "micropython": "MicroPython",
-    "micropython-direct": "MicroPython, --boot direct",
-    "pyodide": "Pyodide",
-    "baseline": "JS baseline",
-}
+RUNTIME_NAMES = {"micropython": "MicroPython", "pyodide": "Pyodide"}
+BOOT_NAMES = {"pyscript": "PyScript", "direct": "direct", "worker": "worker"}
 COLOURS = {
-    "micropython": "#2b6cb0",
+    "micropython-worker": "#2b6cb0",
+    "micropython-pyscript": "#63b3ed",
     "micropython-direct": "#38a169",
-    "pyodide": "#d69e2e",
+    "pyodide-worker": "#b7791f",
+    "pyodide-pyscript": "#f6e05e",
     "baseline": "#718096",
 }
-# MicroPython targets from issue 5: (label, value getter, limit, goal)
-TARGETS = (
-    ("first-call ratio", lambda v: v["ratios"]["first_call"], 2.0, 1.3),
-    ("per-event ratio, large event", lambda v: v["ratios"]["per_event_large"], 10, 3),
-    ("bytes added, gzip KB", lambda v: v["bytes_added"]["gzip"] / 1000, 300, 200),
-    ("long tasks added, ms", lambda v: v["long_task_added_ms"], 300, None),
-)
+OTHER_COLOURS = ("#805ad5", "#d53f8c", "#319795", "#dd6b20")
+# The build that was the default before the worker boot, per runtime ("before" in the targets).
+BEFORE_BOOT = "pyscript"
 
 
 def _kb(n):
     return "%.1f" % (n / 1000) if n is not None else "–"
+
+
+def _num(x, fmt="%.0f"):
+    return "–" if x is None else fmt % x
 
 
 def _ratio(v, key):
@@ -35,9 +40,30 @@ def _ratio(v, key):
     return "×%.2f" % r if r is not None else "–"
 
 
-def name_of(variant):
-    kind, _, tree = variant.partition("@")
-    return NAMES[kind] + (" [%s]" % tree if tree else "")
+def name_of(variant, summary=None):
+    """`micropython-worker@before` -> `MicroPython, worker [before]` (+ ", default")."""
+    build, _, tree = variant.partition("@")
+    if build == "baseline":
+        return "JS baseline"
+    runtime, _, boot = build.partition("-")
+    text = "%s, %s" % (RUNTIME_NAMES.get(runtime, runtime), BOOT_NAMES.get(boot, boot))
+    info = (summary or {}).get(variant, {}).get("build") or {}
+    if info.get("default"):
+        text += " (default)"
+    return text + (" [%s]" % tree if tree else "")
+
+
+def colour(variant, index=0):
+    build = variant.partition("@")[0]
+    return COLOURS.get(build, OTHER_COLOURS[index % len(OTHER_COLOURS)])
+
+
+def _loss(v):
+    loss = v.get("loss")
+    if not loss:
+        return "not measured"
+    order = "in order" if loss["in_order_every_run"] else "NOT in order"
+    return "%d of %d, %s" % (loss["received_min"], loss["fired"], order)
 
 
 def rows(results):
@@ -50,155 +76,353 @@ def rows(results):
     def sizes(key):
         return lambda v: _kb(v["bytes"]["total"].get(key))
 
+    def burst(key, fmt="%.1f"):
+        return lambda v: _num((v.get("burst") or {}).get(key), fmt)
+
     out = [
-        ["", *(name_of(v) for v in variants)],
-        line("first Heap call, ms (median)", lambda v: "%.0f" % v["first_call_ms"]),
+        ["", *(name_of(v, s) for v in variants)],
+        line("first Heap call, ms", lambda v: _num(v["first_call_ms"])),
         line("  ratio to baseline", lambda v: _ratio(v, "first_call")),
         line("  heap.js requested at, ms", lambda v: _num(v["heap_requested_ms"])),
-        line("per event, small (3 props), µs", lambda v: "%.1f" % v["per_event_us"]["small"]),
+        line(
+            "main-thread time at start-up, ms",
+            lambda v: _num(v.get("startup_main_thread_ms")),
+        ),
+        line("  added over baseline, ms", lambda v: _num(v.get("startup_added_ms"))),
+        line("per event, small (3 props), µs", lambda v: _num(v["per_event_us"]["small"], "%.1f")),
         line("  ratio to baseline", lambda v: _ratio(v, "per_event_small")),
-        line("per event, large (40 props), µs", lambda v: "%.1f" % v["per_event_us"]["large"]),
+        line("per event, large (40 props), µs", lambda v: _num(v["per_event_us"]["large"], "%.1f")),
         line("  ratio to baseline", lambda v: _ratio(v, "per_event_large")),
-        line("bundle fetched, KB raw", sizes("raw")),
-        line("bundle fetched, KB gzip -9", sizes("gzip")),
+        line("  of which in track() itself (wall), µs", lambda v: _handover(v, "large")),
+        line(
+            "per large event, whole page (SDK too), µs",
+            lambda v: _num(v.get("through_sdk_us"), "%.0f"),
+        ),
+        line("  ratio to baseline", lambda v: _ratio(v, "through_sdk")),
+        line("burst of 1,000 large: longest task, ms", burst("longest_task_ms")),
+        line("  that task's thread time, ms", burst("longest_task_thread_ms")),
+        line("  main-thread time, all of it, ms", burst("main_thread_ms", "%.0f")),
+        line("  all delivered after, ms", burst("delivered_ms", "%.0f")),
+        line("bytes fetched, KB raw", sizes("raw")),
+        line("bytes fetched, KB gzip -9", sizes("gzip")),
     ]
     if any("br" in s[v]["bytes"]["total"] for v in variants):
-        out.append(line("bundle fetched, KB brotli 11", sizes("br")))
+        out.append(line("bytes fetched, KB brotli 11", sizes("br")))
     out += [
-        line("long tasks, ms total (median)", lambda v: "%.0f" % v["long_task_ms"]),
-        line("  added over baseline, ms", lambda v: _num(v.get("long_task_added_ms"))),
-        line("loss: of 1,000 start-up events", _loss),
+        line("long tasks at start-up, ms total", lambda v: _num(v["long_task_ms"])),
+        line("loss: start-up events received", _loss),
     ]
     return out
 
 
-def _loss(v):
-    loss = v["loss"]
-    if not loss:
-        return "not measured"
-    order = "in order" if loss["in_order_every_run"] else "NOT in order"
-    return "%d received, %s" % (loss["received_min"], order)
-
-
-def _num(x):
-    return "–" if x is None else "%.0f" % x
+def _handover(v, kind):
+    return _num((v.get("handover_us") or {}).get(kind), "%.1f")
 
 
 def console(results):
     lines = ["", "heap-device bench: %s, %d runs" % (results["date"], results["runs"])]
     for row in rows(results):
-        lines.append("%-34s" % row[0] + "".join("%28s" % c for c in row[1:]))
+        lines.append("%-40s" % row[0] + "".join("%26s" % c[:25] for c in row[1:]))
     return "\n".join(lines)
 
 
-def targets(results):
-    """Rows of the targets table: one column per MicroPython variant measured."""
-    summary = results["summary"]
-    variants = [
-        v
-        for v in summary
-        if v.partition("@")[0] in ("micropython", "micropython-direct") and "ratios" in summary[v]
+def _table(table):
+    lines = ["| " + " | ".join(table[0]) + " |", "|---" * len(table[0]) + "|"]
+    for row in table[1:]:
+        lines.append("| " + " | ".join(c.replace("  ", "↳ ", 1) for c in row) + " |")
+    return lines
+
+
+# Issue 10's targets: (label, which build, getter, unit format, must, goal)
+TARGETS = (
+    (
+        "main-thread time per large event, default build (ratio)",
+        "default",
+        lambda v: v["ratios"]["per_event_large"],
+        lambda v: "×%.2f (%.0f µs)" % (v["ratios"]["per_event_large"], v["per_event_us"]["large"]),
+        2.0,
+        1.3,
+        "≤ ×%s",
+    ),
+    (
+        "main-thread time added at start-up, MicroPython",
+        "micropython",
+        lambda v: v["startup_added_ms"],
+        lambda v: "%.0f ms" % v["startup_added_ms"],
+        30,
+        10,
+        "≤ %s ms",
+    ),
+    (
+        "main-thread time added at start-up, Pyodide",
+        "pyodide",
+        lambda v: v["startup_added_ms"],
+        lambda v: "%.0f ms" % v["startup_added_ms"],
+        60,
+        20,
+        "≤ %s ms",
+    ),
+    (
+        "longest main-thread task during a 1,000-large-event burst",
+        "default",
+        lambda v: v["burst"]["longest_task_thread_ms"],
+        lambda v: (
+            "%.1f ms (wall %.1f)"
+            % (v["burst"]["longest_task_thread_ms"], v["burst"]["longest_task_ms"])
+        ),
+        50,
+        16,
+        "≤ %s ms",
+    ),
+    (
+        "first Heap call, default build (ratio)",
+        "default",
+        lambda v: v["ratios"]["first_call"],
+        lambda v: "×%.2f (%.0f ms)" % (v["ratios"]["first_call"], v["first_call_ms"]),
+        2.0,
+        1.3,
+        "≤ ×%s",
+    ),
+    (
+        "bytes fetched, default build, gzip",
+        "default",
+        lambda v: v["bytes"]["total"]["gzip"] / 1000,
+        lambda v: "%.1f KB" % (v["bytes"]["total"]["gzip"] / 1000),
+        240,
+        180,
+        "≤ %s KB",
+    ),
+)
+
+
+def _builds(summary):
+    """{variant: (runtime, boot, default?)} for this checkout's builds (no @tree, no baseline)."""
+    out = {}
+    for variant, v in summary.items():
+        info = v.get("build")
+        if info and "@" not in variant:
+            out[variant] = (info["runtime"], info["boot"], info.get("default", False))
+    return out
+
+
+def target_columns(summary):
+    """(title, {"default": variant, "micropython": variant, "pyodide": variant}) per column:
+    before = the PyScript boot (the default until the worker), after = the default's boot."""
+    builds = _builds(summary)
+    default = next((v for v, b in builds.items() if b[2]), None)
+    if default is None:
+        return []
+
+    def column(boot, default_variant):
+        pick = {"default": default_variant}
+        for runtime in RUNTIME_NAMES:
+            name = "%s-%s" % (runtime, boot)
+            pick[runtime] = name if name in builds else None
+        return pick
+
+    after_boot = builds[default][1]
+    before = "micropython-" + BEFORE_BOOT
+    if after_boot == BEFORE_BOOT or before not in builds:
+        return [("now: %s" % name_of(default), column(after_boot, default))]
+    return [
+        ("before: %s" % name_of(before), column(BEFORE_BOOT, before)),
+        ("after: %s" % name_of(default, summary), column(after_boot, default)),
     ]
-    out = []
-    for label, get, limit, goal in TARGETS:
+
+
+def _verdict(value, must, goal):
+    if value <= goal:
+        return "goal met"
+    if value <= must:
+        return "must met"
+    return "**missed**"
+
+
+def targets(results):
+    """Issue 10's target table, every cell from this one results file."""
+    summary = results["summary"]
+    if "baseline" not in summary:
+        return []
+    columns = target_columns(summary)
+    if not columns:
+        return []
+    lines = [
+        "| target | must | goal | " + " | ".join(title for title, _ in columns) + " |",
+        "|---" * (3 + len(columns)) + "|",
+    ]
+    for label, which, get, show, must, goal, unit in TARGETS:
         cells = []
-        for variant in variants:
-            value = get(summary[variant])
-            verdict = "met" if value <= limit else "**missed**"
-            if goal is not None and value <= goal:
-                verdict = "met, goal reached"
-            cells.append("%.2f (%s)" % (value, verdict))
-        out.append(
-            "| %s | ≤ %s | %s | %s |"
-            % (label, limit, "–" if goal is None else "≤ %s" % goal, " | ".join(cells))
-        )
+        for _, pick in columns:
+            variant = pick.get(which)
+            if variant is None:
+                cells.append("no such build")
+                continue
+            v = summary[variant]
+            value = get(v)
+            cells.append("%s, %s" % (show(v), _verdict(value, must, goal)))
+        lines.append("| %s | %s | %s | %s |" % (label, unit % must, unit % goal, " | ".join(cells)))
     cells = []
+    for _, pick in columns:
+        boot = summary[pick["default"]]["build"]["boot"]
+        same = [v for v, b in _builds(summary).items() if b[1] == boot]
+        cells.append(_loss_cell(summary, same))
+    lines.append(
+        "| loss, every build of that boot | 0 of 1,000, in order | | %s |" % " | ".join(cells)
+    )
+    every = list(_builds(summary))
+    lines += ["", "Loss over every build measured: %s." % _loss_cell(summary, every)]
+    return lines
+
+
+def _loss_cell(summary, variants):
+    parts, ok = [], True
     for variant in variants:
-        loss = summary[variant]["loss"]
+        loss = summary[variant].get("loss")
         if not loss:
-            cells.append("not measured")
+            parts.append("%s not measured" % variant)
+            ok = False
             continue
-        ok = loss["received_min"] == loss["fired"] and loss["in_order_every_run"]
-        cells.append(
-            "%d of %d lost (%s)"
-            % (loss["fired"] - loss["received_min"], loss["fired"], "met" if ok else "**missed**")
-        )
-    out.append("| loss | 0, in order | – | %s |" % " | ".join(cells))
-    header = "| what | target | goal | %s |" % " | ".join(name_of(v) for v in variants)
-    return [header, "|---" * (3 + len(variants)) + "|"] + out if variants else []
+        lost = loss["fired"] - loss["received_min"]
+        if lost or not loss["in_order_every_run"]:
+            ok = False
+            parts.append(
+                "%s lost %d%s"
+                % (variant, lost, "" if loss["in_order_every_run"] else ", NOT in order")
+            )
+    if ok and variants:
+        return "0 lost, in order (%s)" % ", ".join(variants)
+    return "; ".join(parts) + " (**missed**)"
 
 
-def markdown(results):
+def other_runs(exclude):
+    """Markdown for each bench/results-*.json kept beside the published run."""
+    lines = []
+    for path in sorted(BENCH.glob("results-*.json")):
+        if path.resolve() == Path(exclude).resolve():
+            continue
+        try:
+            other = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if "summary" not in other or not all("burst" in v for v in other["summary"].values()):
+            continue
+        commits = ", ".join("%s = %s" % kv for kv in sorted(other.get("commits", {}).items()))
+        lines += [
+            "",
+            "### %s" % other.get("label", path.stem),
+            "",
+            "`bench/%s`: %s, medians of %d runs, commits %s."
+            % (path.name, other["date"], other["runs"], commits or "–"),
+            "",
+            *_table(rows(other)),
+        ]
+    if lines:
+        lines = ["", "## Other runs kept (each table from its own run)"] + lines
+    return lines
+
+
+def markdown(results, results_path=None):
     m = results["machine"]
-    table = rows(results)
+    st = results["settings"]
     lines = [
         "# Benchmarks",
         "",
         "What heap-device costs a page, measured against the fastest alternative: a hand-written",
-        "plain-JS implementation of the same SPEC (`bench/baseline/heap-baseline.js`, checked",
-        "against every SPEC vector by `tests/test_baseline_agrees.py`). Generated by `make bench`",
-        "on %s; medians of %d runs (%s)." % (results["date"], results["runs"], results["label"]),
+        "plain-JS implementation of the same contract (`bench/baseline/heap-baseline.js`, checked",
+        "against every contract row by `tests/test_baseline_agrees.py`). Generated by `make bench`",
+        "on %s from one run: medians of %d interleaved runs (%s, commits %s)."
+        % (
+            results["date"],
+            results["runs"],
+            results["label"],
+            ", ".join("%s = %s" % kv for kv in sorted(results.get("commits", {}).items())) or "–",
+        ),
         "",
-        "![first call, per-event cost, bytes and long tasks](benchmarks.svg)",
-        "",
-        "| " + " | ".join(table[0]) + " |",
-        "|---" * len(table[0]) + "|",
     ]
-    for row in table[1:]:
-        lines.append("| " + " | ".join(c.replace("  ", "↳ ", 1) for c in row) + " |")
     tgt = targets(results)
     if tgt:
-        lines += [
-            "",
-            "## Targets (MicroPython, issue 5)",
-            "",
-            *tgt,
-        ]
+        lines += ["## Targets (issue 10)", "", *tgt, ""]
+    lines += [
+        "## Every build",
+        "",
+        "![first call, main-thread time, per-event cost, burst, bytes](benchmarks.svg)",
+        "",
+        *_table(rows(results)),
+    ]
     if results.get("problems"):
         lines += ["", "**Problems seen in this run:**", ""]
         lines += ["- " + p for p in results["problems"]]
+    lines += other_runs(results_path or BENCH / "results.json")
     lines += [
         "",
         "## What is measured",
         "",
-        "Every page load is a fresh browser context (nothing cached), and the variants are",
-        "interleaved within each run. The page is the same for all: the real RudderStack SDK",
-        "(`@rudderstack/analytics-js` bundled UMD build), a source config with one Heap.io",
-        "device-mode destination (`getSourceConfig`), the integration's script tag before it, and",
-        "Heap's CDN answered by a recording stand-in (`bench/web/heap-standin.js`) through a",
-        "Playwright route. Every other host is refused; the data plane is the local server.",
+        "Every page load is a fresh browser context (nothing cached), and the builds are",
+        "interleaved within each run, so the machine's drift hits all of them alike. The page is",
+        "the same for all: the real RudderStack SDK (`@rudderstack/analytics-js` bundled UMD",
+        "build), a source config with one Heap.io device-mode destination (`getSourceConfig`),",
+        "the integration's script tag before it, and Heap's CDN answered by a recording stand-in",
+        "(`static/demo/heap-standin.js`) through a Playwright route. Every other host is refused;",
+        "the data plane is the local server. The builds are every `--runtime`/`--boot` pair that",
+        "`heap-device build --help` offers (read at run time); *(default)* is the one built",
+        "without options.",
         "",
-        "- **first Heap call**: from navigation start (`performance.now()` = 0) to the moment the",
-        "  integration's first mapped call reaches Heap's library: the stand-in heap.js records",
-        "  `performance.now()` when one of its methods is first invoked (the loader stub's queued",
-        "  calls are replayed into it as soon as it loads). One `track` is fired right after",
-        "  `rudderanalytics.load()`. *heap.js requested at* is when the integration asked for",
-        "  Heap's script (for heap-device: once Python is running and has read the settings).",
-        "- **per event**: after start-up, the same message (a real one captured from the SDK, with",
-        "  the small or large properties) is handed to the integration's `track()` over and over,",
-        "  into no-op Heap methods: after a warm-up, as many messages as fit in %d ms are timed"
-        % results["settings"]["batch_ms"],
-        "  (at most %d), %d batches per page load, median per load, then median over runs."
-        % (results["settings"]["per_event"]["small"][0], results["settings"]["batches"]),
-        "  It covers the adapter (serialising, crossing into Python), the mapping and the calls",
-        "  into `window.heap`.",
-        "  The large event has 40 properties once flattened: strings, numbers, booleans, a Date,",
-        "  joined and JSON arrays, objects nested 4 deep.",
-        "- **bytes**: the integration's files the page actually fetched (the adapter, PyScript,",
-        "  the interpreter, the Python modules), raw and compressed here with gzip -9 and",
-        "  brotli 11 (brotli only if the `brotli` module or CLI is available).",
-        "- **long tasks**: the sum of `longtask` entries (PerformanceObserver, main thread,",
-        "  > 50 ms) from navigation until %d ms after the first Heap call; *added* is the"
-        % results["settings"]["settle_ms"],
-        "  difference to the baseline page, which carries the same SDK.",
+        "**Main-thread time** is Chromium's own task accounting: `TaskDuration` from the",
+        "DevTools protocol's `Performance.getMetrics`, with `Performance.enable` and",
+        '`{timeDomain: "threadTicks"}` (the thread\'s CPU time, so time the busy machine gave to',
+        "other processes is not counted).",
+        "It counts the page's main thread only: a worker's work is not in it.",
+        "",
+        "- **first Heap call**: from navigation start to the first mapped call reaching Heap's",
+        "  library (the stand-in records `performance.now()` at its first method call). One",
+        "  `track` is fired right after `rudderanalytics.load()`. *heap.js requested at* is when",
+        "  the integration asked for Heap's script (for heap-device: once Python has read the",
+        "  settings).",
+        "- **main-thread time at start-up**: `TaskDuration` from navigation until %d ms after the"
+        % st["settle_ms"],
+        "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page).",
+        "- **per event**: after start-up, on the same page, one real message (the SDK's own,",
+        "  captured on its way to the integration, with the small or the large properties) is",
+        "  handed to the integration object the SDK created, `n` times in one loop, into counting",
+        "  no-op Heap methods, and the bench waits (a promise, no polling) until Heap has",
+        "  received all `n` calls. Main-thread time of that, minus the same steps with `n` = 0,",
+        "  divided by `n`. After %d warm-up messages, `n` is what fits in %d ms of main-thread"
+        % (st["warmup"], st["batch_task_ms"]),
+        "  time and %d ms of waiting (between %d and %d); %d batches per page load, median per"
+        % (st["batch_wall_ms"], st["batch_min"], st["batch_max"], st["batches"]),
+        "  load, then median over runs. It covers the adapter (copying and serialising the",
+        "  message, handing it to Python), the mapping if it runs on the main thread, and",
+        "  applying the Heap calls. The large event has 40 properties once flattened: strings,",
+        "  numbers, booleans, a Date, joined and JSON arrays, objects nested 4 deep.",
+        "  *Of which in track() itself* is the loop's own time per message (`performance.now()`",
+        "  around it, wall clock): what `track()` costs before it returns; for a worker build the",
+        "  rest is taking the answers and applying them.",
+        "- **per large event, whole page**: the same method, but each batch of %d large events"
+        % st.get("sdk_batch", 20),
+        "  goes through `rudderanalytics.track()`: the SDK's own work (its queues, storage and",
+        "  data-plane request) is in it. It shows what the integration adds to what a page",
+        "  already pays for an event.",
+        "- **burst**: %d large messages handed to the integration in one synchronous loop (as a"
+        % st["burst"],
+        "  page's own loop would), recorded with a Chromium trace (category `toplevel`: one",
+        "  `RunTask` event per task). *Longest task* is the longest wall-clock task on the page's",
+        "  main thread from the loop's start (a `performance.mark`) until %d ms after Heap got"
+        % st["burst_tail_ms"],
+        "  the last call, the loop's own task included; *thread time* is that task's CPU time.",
+        "  A PerformanceObserver `longtask` only reports tasks over 50 ms, too coarse for the",
+        "  16 ms goal, so the trace is used. *Main-thread time* is `TaskDuration` over the burst;",
+        "  *all delivered after* is the time from the loop's start to the last Heap call.",
+        "- **bytes**: the integration's own files the page and its workers fetched (counted by the",
+        "  local server), raw and compressed here with gzip -9 and brotli 11.",
+        "- **long tasks at start-up**: the sum of `longtask` entries (over 50 ms, wall clock)",
+        "  until the settle point, for reference.",
         "- **loss**: %d `track` calls fired right after `rudderanalytics.load()`, before"
-        % results["settings"]["loss_events"],
+        % st["loss_events"],
         "  anything is ready; counted at the stand-in, with their order (worst run shown). The",
         "  SDK's own device-mode queue limit (100 by default) is raised for this page so that the",
-        "  SDK itself drops nothing: what is measured is the integration. The SDK hands events to",
-        "  device-mode integrations at its own pace (about 30 a second here, for every variant),",
-        "  so this page takes half a minute and is loaded in %d of the runs (`--loss-runs`)."
-        % results.get("loss_runs", 1),
+        "  SDK itself drops nothing. The SDK hands events to device-mode integrations at its own",
+        "  pace (about 30 a second here, for every build), so this page takes half a minute and",
+        "  is loaded in %d of the runs per build (`--loss-runs`)." % results.get("loss_runs", 1),
         "",
         "## Machine",
         "",
@@ -206,16 +430,20 @@ def markdown(results):
         "- %s" % m.get("platform"),
         "- Chromium %s, headless" % m.get("chromium"),
         "- everything served from 127.0.0.1 by one Python process, uncompressed",
-        "- the machine is shared with other work, so single runs scatter (±30%): the variants are",
-        "  interleaved and the medians and ratios are what to read",
+        "- the machine is shared with other work, so single runs scatter (±30%, more in wall",
+        "  time): the builds are interleaved and the medians and ratios are what to read",
         "",
         "## Rerun",
         "",
         "```",
-        "make bench            # setup, then .venv/bin/python bench/run.py (3-6 minutes here)",
-        ".venv/bin/python bench/run.py --runs 9 --variants micropython-direct,baseline",
-        "# a patched copy measured beside this one (how proposals are judged):",
-        ".venv/bin/python bench/run.py --tree all=/path/to/patched/checkout",
+        "make bench   # setup, then bench/run.py: every build, %d runs, %d loss run (%d s here)"
+        % (results["runs"], results.get("loss_runs", 1), results.get("seconds", 0)),
+        ".venv/bin/python bench/run.py --runs 9 --variants default,baseline --loss-runs 0",
+        "# an older commit measured beside this checkout, kept apart from the published numbers:",
+        'git worktree add /tmp/before COMMIT && ln -s "$PWD/node_modules" /tmp/before/',
+        ".venv/bin/python bench/run.py --tree before=/tmp/before --variants default,baseline \\",
+        "    --results bench/results-NAME.json --label 'what it shows' --no-docs",
+        ".venv/bin/python bench/report.py   # rewrite this page from bench/results*.json",
         "```",
         "",
         "It writes `bench/results.json` (every run's numbers), this page and its chart. Numbers",
@@ -235,12 +463,12 @@ def svg(results):
     variants = list(s)
     panels = [
         ("first Heap call, ms", lambda v: v["first_call_ms"], "%.0f"),
-        ("per event, large, µs", lambda v: v["per_event_us"]["large"], "%.1f"),
-        ("per event, small, µs", lambda v: v["per_event_us"]["small"], "%.1f"),
-        ("bundle fetched, KB gzip", lambda v: v["bytes"]["total"].get("gzip", 0) / 1000, "%.1f"),
-        ("long tasks, ms", lambda v: v["long_task_ms"], "%.0f"),
+        ("main-thread time at start-up, ms", lambda v: v.get("startup_main_thread_ms"), "%.0f"),
+        ("per event, large, µs of main thread", lambda v: v["per_event_us"]["large"], "%.1f"),
+        ("burst: longest main-thread task, ms", lambda v: v["burst"]["longest_task_ms"], "%.1f"),
+        ("bytes fetched, KB gzip", lambda v: v["bytes"]["total"].get("gzip", 0) / 1000, "%.1f"),
     ]
-    width, label_w, bar_w, row_h = 800, 240, 470, 22
+    width, label_w, bar_w, row_h = 820, 280, 450, 22
     panel_h = 26 + row_h * len(variants) + 12
     height = 40 + panel_h * len(panels) + 10
     out = [
@@ -259,13 +487,13 @@ def svg(results):
         floor = math.log10(low / 10)
         span = (math.log10(top) - floor) or 1
         out.append('<text x="10" y="%d" font-weight="bold">%s</text>' % (y + 14, title))
-        for i, (variant, value) in enumerate(zip(variants, values)):
+        for i, (variant, value) in enumerate(zip(variants, values, strict=True)):
             by = y + 22 + i * row_h
             length = 0 if value <= 0 else bar_w * (math.log10(value) - floor) / span
-            out.append('<text x="14" y="%d">%s</text>' % (by + 14, name_of(variant)))
+            out.append('<text x="14" y="%d">%s</text>' % (by + 14, name_of(variant, s)))
             out.append(
                 '<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>'
-                % (label_w, by + 2, max(length, 1), row_h - 6, COLOURS[variant.partition("@")[0]])
+                % (label_w, by + 2, max(length, 1), row_h - 6, colour(variant, i))
             )
             out.append(
                 '<text x="%.1f" y="%d">%s</text>' % (label_w + length + 6, by + 14, fmt % value)
@@ -275,7 +503,13 @@ def svg(results):
     return "\n".join(out) + "\n"
 
 
-def write_docs(results, docs):
+def write_docs(results, docs, results_path=None):
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / "benchmarks.md").write_text(markdown(results), encoding="utf-8")
+    (docs / "benchmarks.md").write_text(markdown(results, results_path), encoding="utf-8")
     (docs / "benchmarks.svg").write_text(svg(results), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "results.json"
+    write_docs(json.loads(path.read_text(encoding="utf-8")), BENCH.parent / "docs", path)
+    print("wrote docs/benchmarks.md and docs/benchmarks.svg from %s" % path)

@@ -1,16 +1,17 @@
 """`make bench`: what heap-device costs a page, beside a plain-JS yardstick.
 
 Each run loads, in a cold browser context each, the same page (the real RudderStack v3 SDK, a
-Heap.io device-mode destination, Heap's CDN answered by a recording stand-in) with heap-device on
-MicroPython, on Pyodide, and with the hand-written JS baseline (bench/baseline/), interleaved.
+Heap.io device-mode destination, Heap's CDN answered by a recording stand-in) once per build of
+heap-device and once with the hand-written JS baseline (bench/baseline/), interleaved. The builds
+are every runtime and boot that `heap-device build --help` offers (a pair the CLI refuses is
+skipped), named RUNTIME-BOOT; the one built without options is the default.
 Writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg.
 
 Usage: .venv/bin/python bench/run.py [--runs N] [--loss-runs N]
-       [--variants micropython,micropython-direct,pyodide,baseline] [--tree NAME=DIR ...]
+       [--variants all|default|RUNTIME-BOOT,...,baseline] [--tree NAME=DIR ...]
        [--repo DIR] [--results FILE] [--no-docs] [--label TEXT]
---tree measures another checkout (e.g. with a patch from bench/proposals/ applied) interleaved
-with this one, as VARIANT@NAME: how the proposals were judged. --results and --no-docs keep such
-a run from overwriting the published numbers.
+--tree measures another checkout (an older commit, a patch applied) interleaved with this one,
+as VARIANT@NAME. --results and --no-docs keep such a run from overwriting the published numbers.
 """
 
 import argparse
@@ -34,6 +35,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
+import mainthread  # noqa: E402  (bench/mainthread.py: Chromium's main-thread accounting)
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
@@ -43,19 +45,20 @@ from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 WEB = BENCH / "web"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
 SDK = REPO / "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js"
-# variant: (runtime, boot) given to `heap-device build`; the baseline is the JS yardstick.
-BUILDS = {
-    "micropython": ("micropython", "pyscript"),
-    "micropython-direct": ("micropython", "direct"),
-    "pyodide": ("pyodide", "pyscript"),
-}
-VARIANTS = (*BUILDS, "baseline")
 LOSS_EVENTS = 1000
-SETTLE_MS = 1000  # long tasks are summed until this long after the first Heap call
-# kind: (most messages timed per batch, warm-up messages); each batch stops after BATCH_MS
-PER_EVENT = {"small": (5000, 50), "large": (2000, 20)}
-BATCH_MS = 300
+SETTLE_MS = 1000  # start-up is counted until this long after the first Heap call
+KINDS = ("small", "large")
+WARMUP = 20  # messages of each kind before timing; they also size the batches
+# A batch holds as many messages as fit in BATCH_TASK_MS of main-thread time and BATCH_WALL_MS of
+# waiting (a worker build answers at the worker's pace), within BATCH_MIN..BATCH_MAX.
+BATCH_TASK_MS = 150
+BATCH_WALL_MS = 1500
+BATCH_MIN, BATCH_MAX = 30, 3000
 BATCHES = 3  # per-event timings per page load; the run's value is their median
+SDK_BATCH = 20  # large events per batch through rudderanalytics.track() (the SDK costs ms each)
+BURST = 1000  # large events handed over in one synchronous loop, traced
+BURST_TAIL_MS = 100  # tasks starting this long after the burst's last Heap call still count
+TRACE_CATEGORIES = ["toplevel", "blink.user_timing"]
 TIMEOUT_MS = 90_000
 
 LONG_TASKS = """<script>
@@ -69,19 +72,70 @@ try {
 """
 
 
-def cli(repo, *args):
-    """Run heap-device's own CLI from `repo` (so a patched checkout builds its own bundle)."""
+def cli_module(repo):
+    """The CLI's module in checkout `repo` (tools/cli.py since the three rooms, cli.py before)."""
+    if (Path(repo) / "heap_device" / "tools" / "cli.py").exists():
+        return "heap_device.tools.cli"
+    return "heap_device.cli"
+
+
+def cli(repo, *args, check=True):
+    """Run heap-device's own CLI from `repo` (so another checkout builds its own bundle)."""
     paths = [str(repo)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    cmd = [sys.executable, "-m", "heap_device.tools.cli", *args]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=repo, env=env).stdout
+    cmd = [sys.executable, "-m", cli_module(repo), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=repo, env=env)
+    if check and done.returncode != 0:
+        sys.exit("bench: %s failed in %s:\n%s" % (" ".join(args), repo, done.stderr))
+    return done
 
 
-def make_site(root, repo, variants, trees=None):
+def choices(help_text, option):
+    """The choices `--option {a,b}` lists in argparse help text."""
+    found = re.search(r"--%s \{([^}]*)\}" % re.escape(option), help_text)
+    return found.group(1).split(",") if found else []
+
+
+def discover(repo, scratch):
+    """Every build checkout `repo` offers: {RUNTIME-BOOT: (runtime, boot)}, and the default's name.
+
+    Read at run time from `heap-device build --help` (so a boot that comes or goes needs no edit
+    here); a pair the CLI refuses is left out; the default is what a build without options says
+    it is (the adapter's BUILD line)."""
+    text = cli(repo, "build", "--help").stdout
+    runtimes, boots = choices(text, "runtime"), choices(text, "boot")
+    builds = {}
+    for runtime in runtimes:
+        for boot in boots:
+            out = scratch / ("%s-%s" % (runtime, boot))
+            args = ["build", "--out", str(out), "--runtime", runtime, "--boot", boot]
+            if cli(repo, *args, check=False).returncode == 0:
+                builds["%s-%s" % (runtime, boot)] = (runtime, boot)
+    cli(repo, "build", "--out", str(scratch / "default"))
+    adapter = (scratch / "default" / "heap-device.js").read_text(encoding="utf-8")
+    said = re.search(r"var BUILD = (\{.*\});", adapter)
+    build = json.loads(said.group(1)) if said else {}
+    default = "%s-%s" % (build.get("runtime"), build.get("boot"))
+    return builds, default if default in builds else None
+
+
+def page_html(tag, events):
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+        + LONG_TASKS
+        + tag
+        + '<script type="application/json" id="bench">%s</script>\n'
+        % json.dumps({"events": events})
+        + '<script src="/vendor/rsa.js"></script>\n'
+        + '<script src="/bench-page.js"></script>\n'
+        + "</head><body><p>heap-device bench</p></body></html>\n"
+    )
+
+
+def make_site(root, variants, sources):
     """Bundles, SDK, stand-in and one page per (variant, mode) in `root`.
 
-    A variant named `micropython@NAME` is built from the checkout `trees[NAME]` instead of `repo`.
-    """
+    `sources[variant]` is (checkout, runtime, boot); the baseline has none."""
     (root / "vendor").mkdir()
     shutil.copyfile(SDK, root / "vendor" / "rsa.js")
     shutil.copyfile(WEB / "bench-page.js", root / "bench-page.js")
@@ -91,24 +145,15 @@ def make_site(root, repo, variants, trees=None):
         if variant == "baseline":
             tag = '<script src="/baseline/heap-baseline.js"></script>\n'
         else:
-            kind, _, tree = variant.partition("@")
-            source = (trees or {})[tree] if tree else repo
-            runtime, boot = BUILDS[kind]
+            source, runtime, boot = sources[variant]
             options = ["--runtime", runtime, "--boot", boot]
-            tag = cli(
-                source, "build", "--out", str(root / variant), "--base-url", "/" + variant, *options
-            )
+            out = ["build", "--out", str(root / variant), *options]
+            tag = cli(source, *out, "--base-url", "/" + variant, check=False).stdout
+            if not tag.strip():  # a checkout from before build printed its own tag
+                cli(source, *out)
+                tag = cli(source, "snippet", "--base-url", "/" + variant, *options).stdout
         for mode, events in (("first", 1), ("loss", LOSS_EVENTS)):
-            html = (
-                '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
-                + LONG_TASKS
-                + tag
-                + '<script type="application/json" id="bench">%s</script>\n'
-                % json.dumps({"events": events})
-                + '<script src="/vendor/rsa.js"></script>\n'
-                + '<script src="/bench-page.js"></script>\n'
-                + "</head><body><p>heap-device bench</p></body></html>\n"
-            )
+            html = page_html(tag, events)
             (root / ("%s-%s.html" % (variant, mode))).write_text(html, encoding="utf-8")
 
 
@@ -142,15 +187,13 @@ def _compress(data):
     return sizes
 
 
-def bundle_bytes(root, origin, urls, variant):
-    """Bytes of the integration's own files the page fetched (everything under its folder)."""
+def bundle_bytes(root, fetched, variant):
+    """Bytes of the integration's own files fetched during one page load (its folder only)."""
     folder = "/baseline/" if variant == "baseline" else "/" + variant + "/"
     files = {}
-    for url in urls:
-        if url.startswith(origin + folder):
-            path = root / url[len(origin) + 1 :].split("?")[0]
-            if path.is_file():
-                files[url[len(origin) :]] = compressed_sizes(path.read_bytes())
+    for path in sorted(set(fetched)):
+        if path.startswith(folder) and (root / path[1:]).is_file():
+            files[path] = compressed_sizes((root / path[1:]).read_bytes())
     total = {}
     for sizes in files.values():
         for key, value in sizes.items():
@@ -159,20 +202,23 @@ def bundle_bytes(root, origin, urls, variant):
 
 
 class Browser:
-    def __init__(self, playwright, origin):
+    def __init__(self, playwright, server):
         launch = {"args": CHROMIUM_FLAGS}
         if CHROMIUM.exists():
             launch["executable_path"] = str(CHROMIUM)
         self.browser = playwright.chromium.launch(**launch)
-        self.origin = origin
+        self.server = server
+        self.origin = "http://127.0.0.1:%d" % server.server_address[1]
         self.standin = STANDIN.read_text(encoding="utf-8")
 
     def open(self, url):
-        """A cold context and page; Heap's CDN answered by the stand-in, other hosts refused."""
+        """A cold context and page, with a DevTools session counting main-thread time (the
+        thread's CPU time); Heap's CDN answered by the stand-in, other hosts refused, for workers
+        too."""
         context = self.browser.new_context()
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        seen = {"urls": [], "strays": [], "errors": []}
+        seen = {"strays": [], "errors": []}
 
         def route(r):
             if HEAP_SCRIPT.match(r.request.url):
@@ -181,59 +227,128 @@ class Browser:
                 seen["strays"].append(r.request.url)
                 r.abort()
 
-        page.route(re.compile(r"^(?!%s/)(https?|wss?)://" % re.escape(self.origin)), route)
-        page.on("request", lambda req: seen["urls"].append(req.url))
+        context.route(re.compile(r"^(?!%s/)(https?|wss?)://" % re.escape(self.origin)), route)
         page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
         page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        self.server.fetched = []
         page.goto(url)
-        return context, page, seen
+        return context, page, seen, cdp
+
+
+def main_thread_ms(cdp):
+    return mainthread.task_ms(cdp.send("Performance.getMetrics"))
+
+
+def fire(page, cdp, kind, count, mark=None, via_sdk=False):
+    """Hand `count` messages to the integration (or to the SDK) and wait for Heap: main-thread
+    ms, wall ms, and the ms of the loop handing them over."""
+    before, wall = main_thread_ms(cdp), time.perf_counter()
+    got = page.evaluate(
+        "([k, n, m, s]) => window.__benchFire(k, n, m, s)", [kind, count, mark, via_sdk]
+    )
+    got["wall_ms"] = (time.perf_counter() - wall) * 1000
+    got["task_ms"] = main_thread_ms(cdp) - before
+    return got
+
+
+def per_event(page, cdp, kind):
+    """Main-thread microseconds per message of this kind, once the runtime is warm.
+
+    Each batch's main-thread time (Chromium's TaskDuration before and after, the batch's Heap
+    calls all received) minus that of an empty batch through the same steps, divided by the
+    batch's size; the median of BATCHES batches."""
+    warm = fire(page, cdp, kind, WARMUP)
+    each_task = max(warm["task_ms"] / WARMUP, 0.001)
+    each_wall = max(warm["wall_ms"] / WARMUP, 0.001)
+    size = int(min(BATCH_TASK_MS / each_task, BATCH_WALL_MS / each_wall))
+    size = max(BATCH_MIN, min(BATCH_MAX, size))
+    values, loops = [], []
+    for _ in range(BATCHES):
+        empty = fire(page, cdp, kind, 0)
+        got = fire(page, cdp, kind, size)
+        values.append((got["task_ms"] - empty["task_ms"]) * 1000 / size)
+        loops.append(got["loop_ms"] * 1000 / size)
+    return {
+        "us": statistics.median(values),
+        "handover_us": statistics.median(loops),
+        "batches_us": values,
+        "batch": size,
+        "calls_per_event": warm["calls"] / WARMUP,
+        "last_call": got["last"],
+    }
+
+
+def through_sdk(page, cdp):
+    """Main-thread microseconds per large event on the whole page's path: rudderanalytics.track()
+    (the SDK's own work, its queues and data-plane requests included) until Heap has the call.
+    Same method as per_event, SDK_BATCH events per batch."""
+    fire(page, cdp, "large", 5, via_sdk=True)  # warm-up
+    values = []
+    for _ in range(BATCHES):
+        empty = fire(page, cdp, "large", 0, via_sdk=True)
+        got = fire(page, cdp, "large", SDK_BATCH, via_sdk=True)
+        values.append((got["task_ms"] - empty["task_ms"]) * 1000 / SDK_BATCH)
+    return {"us": statistics.median(values), "batches_us": values, "calls": got["calls"]}
+
+
+def burst(browser, page, cdp):
+    """BURST large messages in one synchronous loop, traced: the longest main-thread task from
+    the loop's start until BURST_TAIL_MS after Heap received the last one, and the burst's whole
+    main-thread time."""
+    browser.browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+    try:
+        got = fire(page, cdp, "large", BURST, "heap-bench-burst")
+        page.wait_for_timeout(BURST_TAIL_MS)
+    finally:
+        data = browser.browser.stop_tracing()
+    longest = mainthread.longest_task(data, "heap-bench-burst", BURST_TAIL_MS)
+    return {
+        "longest_task_ms": longest["wall_ms"],
+        "longest_task_thread_ms": longest["thread_ms"],
+        "tasks": longest["tasks"],
+        "delivered_ms": longest["span_ms"],
+        "main_thread_ms": got["task_ms"],
+        "calls": got["calls"],
+    }
 
 
 def first_call_run(browser, variant):
-    """Navigation start -> the first Heap call reaching heap.js; long tasks until settled; then
-    the per-event cost, with the runtime warm."""
-    context, page, seen = browser.open("%s/%s-first.html" % (browser.origin, variant))
+    """Navigation start -> the first Heap call; main-thread time until settled; then, on the same
+    page with the runtime warm, the per-event cost and a burst."""
+    context, page, seen, cdp = browser.open("%s/%s-first.html" % (browser.origin, variant))
     try:
         page.wait_for_function("window.__firstCallAt !== undefined")
         first = page.evaluate("window.__firstCallAt")
         page.wait_for_function("performance.now() > %d" % (first + SETTLE_MS), polling=100)
+        startup_ms = main_thread_ms(cdp)
         got = page.evaluate(
             """() => ({
             calls: window.__heapCalls.map(c => c[0] === 'track' ? [c[0], c[1][0]] : [c[0]]),
             longTasks: window.__longTasks,
-            firedAt: window.__firedAt,
-            heapLoadedAt: window.__heapLoadedAt,
             heapRequestedAt: (performance.getEntriesByType('resource')
               .find(e => /heap_config|heap-\\d/.test(e.name)) || {}).startTime,
         })"""
         )
-        per_event = {}
-        for kind, (count, warmup) in PER_EVENT.items():
-            batches = [
-                page.evaluate(
-                    "([k, n, w, b]) => window.__benchPerEvent(k, n, w, b)",
-                    [kind, count, warmup, BATCH_MS],
-                )
-                for _ in range(BATCHES)
-            ]
-            per_event[kind] = {
-                "us": statistics.median(b["us"] for b in batches),
-                "timed": [b["count"] for b in batches],
-                "calls_per_event": batches[-1]["calls"],
-                "last_call": batches[-1]["last"],
-            }
+        fetched = list(browser.server.fetched)
+        events = {kind: per_event(page, cdp, kind) for kind in KINDS}
+        sdk = through_sdk(page, cdp)
+        burst_got = burst(browser, page, cdp)
     finally:
         context.close()
     long_tasks = got["longTasks"] or []
     return {
         "first_call_ms": first,
         "heap_requested_ms": got["heapRequestedAt"],
+        "startup_main_thread_ms": startup_ms,
         "calls": got["calls"],
         "long_task_ms": sum(d for _, d in long_tasks),
         "long_task_max_ms": max([d for _, d in long_tasks] or [0]),
-        "long_tasks": len(long_tasks),
-        "per_event": per_event,
-        "urls": seen["urls"],
+        "per_event": events,
+        "through_sdk": sdk,
+        "burst": burst_got,
+        "fetched": fetched,
         "strays": seen["strays"],
         "errors": seen["errors"],
     }
@@ -244,12 +359,11 @@ def loss_run(browser, variant):
 
     The SDK's own device-mode queue hands them over at its own pace (about 30 a second here,
     the same for every variant), so this page takes half a minute and runs --loss-runs times."""
-    context, page, seen = browser.open("%s/%s-loss.html" % (browser.origin, variant))
+    context, page, seen, _ = browser.open("%s/%s-loss.html" % (browser.origin, variant))
     try:
-        expect = LOSS_EVENTS
         try:
             page.wait_for_function(
-                "(window.__heapCalls || []).length >= %d" % expect, timeout=TIMEOUT_MS
+                "(window.__heapCalls || []).length >= %d" % LOSS_EVENTS, timeout=TIMEOUT_MS
             )
         except Exception:  # noqa: BLE001 - a timeout is a result here: count what arrived
             pass
@@ -272,7 +386,7 @@ def loss_run(browser, variant):
 
 
 def check_agreement():
-    """The yardstick must map exactly as the Python core does (every SPEC vector, under Node)."""
+    """The yardstick must map exactly as the Python core does (every contract row, under Node)."""
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
         + [str(REPO / "tests" / "test_baseline_agrees.py")],
@@ -298,32 +412,47 @@ def machine():
     return info
 
 
-def median_of(runs, key):
-    values = [r[key] for r in runs if r.get(key) is not None]
+def median_of(values):
+    values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 
-def summarise(variants, raw, sizes):
+def summarise(variants, raw, sizes, builds):
     out = {}
     for variant in variants:
         first = raw[variant]["first"]
         loss = raw[variant]["loss"]
         out[variant] = {
-            "first_call_ms": median_of(first, "first_call_ms"),
+            "build": builds.get(variant),
+            "first_call_ms": median_of(r["first_call_ms"] for r in first),
             "first_call_runs_ms": [r["first_call_ms"] for r in first],
-            "heap_requested_ms": median_of(first, "heap_requested_ms"),
-            "long_task_ms": median_of(first, "long_task_ms"),
-            "long_task_max_ms": median_of(first, "long_task_max_ms"),
+            "heap_requested_ms": median_of(r["heap_requested_ms"] for r in first),
+            "startup_main_thread_ms": median_of(r["startup_main_thread_ms"] for r in first),
+            "long_task_ms": median_of(r["long_task_ms"] for r in first),
+            "long_task_max_ms": median_of(r["long_task_max_ms"] for r in first),
             "per_event_us": {
-                kind: statistics.median(r["per_event"][kind]["us"] for r in first)
-                for kind in PER_EVENT
+                kind: median_of(r["per_event"][kind]["us"] for r in first) for kind in KINDS
+            },
+            "handover_us": {
+                kind: median_of(r["per_event"][kind]["handover_us"] for r in first)
+                for kind in KINDS
+            },
+            "through_sdk_us": median_of(r["through_sdk"]["us"] for r in first),
+            "burst": {
+                key: median_of(r["burst"][key] for r in first)
+                for key in (
+                    "longest_task_ms",
+                    "longest_task_thread_ms",
+                    "main_thread_ms",
+                    "delivered_ms",
+                )
             },
             "loss": {
                 "fired": LOSS_EVENTS,
                 "runs": len(loss),
                 "received_min": min(r["received"] for r in loss),
                 "in_order_every_run": all(r["in_order"] for r in loss),
-                "all_done_ms": median_of(loss, "all_done_ms"),
+                "all_done_ms": median_of(r["all_done_ms"] for r in loss),
             }
             if loss
             else None,
@@ -337,7 +466,9 @@ def summarise(variants, raw, sizes):
                 "first_call": v["first_call_ms"] / base["first_call_ms"],
                 "per_event_small": v["per_event_us"]["small"] / base["per_event_us"]["small"],
                 "per_event_large": v["per_event_us"]["large"] / base["per_event_us"]["large"],
+                "through_sdk": v["through_sdk_us"] / base["through_sdk_us"],
             }
+            v["startup_added_ms"] = v["startup_main_thread_ms"] - base["startup_main_thread_ms"]
             v["long_task_added_ms"] = v["long_task_ms"] - base["long_task_ms"]
             v["bytes_added"] = {
                 k: n - base["bytes"]["total"].get(k, 0) for k, n in v["bytes"]["total"].items()
@@ -346,19 +477,42 @@ def summarise(variants, raw, sizes):
 
 
 def check_same_calls(variants, raw):
-    """Every variant handed Heap the same calls for the same events (first page, per-event)."""
+    """Every variant handed Heap the same calls for the same events (first page, per-event,
+    burst), one Heap call per message."""
     problems = []
     ref = variants[-1]
     for variant in variants[:-1]:
         a, b = raw[variant], raw[ref]
         if a["first"][0]["calls"] != b["first"][0]["calls"]:
             problems.append("%s: first-call page calls differ from %s" % (variant, ref))
-        for kind in PER_EVENT:
+        for kind in KINDS:
             got = a["first"][0]["per_event"][kind]
             want = b["first"][0]["per_event"][kind]
             if got["last_call"] != want["last_call"] or got["calls_per_event"] != 1:
                 problems.append("%s: %s event gives %r" % (variant, kind, got["last_call"]))
+    for variant in variants:
+        for r in raw[variant]["first"]:
+            if r["through_sdk"]["calls"] != SDK_BATCH:
+                got = r["through_sdk"]["calls"]
+                problems.append("%s: SDK batch gave %d Heap calls" % (variant, got))
+            if r["burst"]["calls"] != BURST:
+                problems.append("%s: burst gave %d Heap calls" % (variant, r["burst"]["calls"]))
     return problems
+
+
+def pick_variants(wanted, builds, default):
+    """The build names asked for: `all`, `default` or names, in the order builds lists them."""
+    names = []
+    for word in wanted:
+        if word == "all":
+            names += list(builds)
+        elif word == "default" and default:
+            names.append(default)
+        elif word in builds:
+            names.append(word)
+        elif word != "baseline":
+            print("bench: no %r build here (builds: %s); skipped" % (word, ", ".join(builds)))
+    return [n for n in builds if n in names]
 
 
 def main(argv=None):
@@ -367,64 +521,63 @@ def main(argv=None):
     parser.add_argument(
         "--loss-runs", type=int, default=1, help="runs that also load the 1,000-event page"
     )
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument(
+        "--variants",
+        default="all,baseline",
+        help="all, default, or RUNTIME-BOOT names, and baseline (the JS yardstick)",
+    )
     parser.add_argument("--repo", default=str(REPO), help="heap-device checkout to build from")
     parser.add_argument(
         "--tree",
         action="append",
         default=[],
         metavar="NAME=DIR",
-        help="also measure checkout DIR (e.g. a proposal applied), interleaved, as VARIANT@NAME",
+        help="also measure checkout DIR (e.g. an older commit), interleaved, as VARIANT@NAME",
     )
     parser.add_argument("--results", default=str(BENCH / "results.json"))
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.*")
     parser.add_argument("--label", default="main", help="what was measured, kept in the results")
     args = parser.parse_args(argv)
-    variants = [v for v in args.variants.split(",") if v]
-    trees = dict(t.split("=", 1) for t in args.tree)
-    own = [v for v in variants if v != "baseline"]
-    variants = own + ["%s@%s" % (v, name) for name in trees for v in own]
-    if "baseline" in args.variants.split(","):  # the yardstick last: ratios and call checks
-        variants.append("baseline")
+    wanted = [v for v in args.variants.split(",") if v]
+    checkouts = {"": Path(args.repo)}
+    checkouts.update((name, Path(d)) for name, d in (t.split("=", 1) for t in args.tree))
     from playwright.sync_api import sync_playwright
 
     check_agreement()
     started = time.time()
     root = Path(tempfile.mkdtemp(prefix="heap-device-bench-"))
-    server = local_server.start(root, limit=0)  # its data plane: accept and forget
-    origin = server.origin
+    variants, sources, builds, defaults = [], {}, {}, {}
+    for name, checkout in checkouts.items():
+        offered, default = discover(checkout, root / ("scratch-" + (name or "main")))
+        for build in pick_variants(wanted, offered, default):
+            variant = build + ("@" + name if name else "")
+            variants.append(variant)
+            sources[variant] = (checkout, *offered[build])
+            builds[variant] = {"runtime": offered[build][0], "boot": offered[build][1]}
+            builds[variant]["default"] = build == default
+        defaults[name or "main"] = default
+    if "baseline" in wanted:  # the yardstick last: ratios and call checks
+        variants.append("baseline")
+    for scratch in root.glob("scratch-*"):
+        shutil.rmtree(scratch)
+    print("bench: %s (default build: %s)" % (", ".join(variants), defaults), flush=True)
+    # Our one local server; its data plane accepts and forgets, every GET path is noted
+    # (server.fetched), so the bytes a page fetched are counted whoever asked (page or worker).
+    server = local_server.start(root, limit=0, note_gets=True)
     try:
-        make_site(root, Path(args.repo), variants, trees)
+        make_site(root, variants, sources)
         raw = {v: {"first": [], "loss": []} for v in variants}
         with sync_playwright() as p:
-            browser = Browser(p, origin)
+            browser = Browser(p, server)
             version = browser.browser.version
             for run in range(args.runs):
                 for variant in variants:  # interleaved, so drift hits every variant alike
                     raw[variant]["first"].append(first_call_run(browser, variant))
                     if run < args.loss_runs:
                         raw[variant]["loss"].append(loss_run(browser, variant))
-                    f = raw[variant]["first"][-1]
-                    loss = raw[variant]["loss"][-1] if run < args.loss_runs else None
-                    print(
-                        "run %d %-18s first call %6.0f ms  long tasks %5.0f ms  "
-                        "per event %6.1f / %7.1f us  %s"
-                        % (
-                            run + 1,
-                            variant,
-                            f["first_call_ms"],
-                            f["long_task_ms"],
-                            f["per_event"]["small"]["us"],
-                            f["per_event"]["large"]["us"],
-                            ""
-                            if loss is None
-                            else "received %d%s"
-                            % (loss["received"], "" if loss["in_order"] else " (NOT in order)"),
-                        ),
-                        flush=True,
-                    )
+                    print(progress(run, variant, raw[variant], run < args.loss_runs), flush=True)
             browser.browser.close()
-        sizes = {v: bundle_bytes(root, origin, raw[v]["first"][0]["urls"], v) for v in variants}
+        sizes = {v: bundle_bytes(root, raw[v]["first"][0]["fetched"], v) for v in variants}
     finally:
         server.shutdown()
         shutil.rmtree(root, ignore_errors=True)
@@ -438,22 +591,30 @@ def main(argv=None):
     results = {
         "label": args.label,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commits": {name or "main": commit_of(d) for name, d in checkouts.items()},
+        "defaults": defaults,
         "machine": {**machine(), "chromium": version},
         "runs": args.runs,
         "loss_runs": min(args.loss_runs, args.runs),
         "seconds": round(time.time() - started),
         "settings": {
             "loss_events": LOSS_EVENTS,
-            "per_event": PER_EVENT,
+            "warmup": WARMUP,
+            "batch_task_ms": BATCH_TASK_MS,
+            "batch_wall_ms": BATCH_WALL_MS,
+            "batch_min": BATCH_MIN,
+            "batch_max": BATCH_MAX,
             "batches": BATCHES,
-            "batch_ms": BATCH_MS,
+            "sdk_batch": SDK_BATCH,
+            "burst": BURST,
+            "burst_tail_ms": BURST_TAIL_MS,
             "settle_ms": SETTLE_MS,
         },
-        "summary": summarise(variants, raw, sizes),
+        "summary": summarise(variants, raw, sizes, builds),
         "problems": sorted(set(problems)),
         "raw": {
             v: {
-                "first": [{k: x for k, x in r.items() if k != "urls"} for r in raw[v]["first"]],
+                "first": [{k: x for k, x in r.items() if k != "fetched"} for r in raw[v]["first"]],
                 "loss": raw[v]["loss"],
             }
             for v in variants
@@ -462,11 +623,46 @@ def main(argv=None):
     Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(report.console(results))
     if not args.no_docs:
-        report.write_docs(results, REPO / "docs")
+        report.write_docs(results, REPO / "docs", args.results)
     if problems:
         print("bench: PROBLEMS:\n  " + "\n  ".join(sorted(set(problems))))
         return 1
+    print("bench: %d s" % results["seconds"])
     return 0
+
+
+def progress(run, variant, raw, with_loss):
+    f = raw["first"][-1]
+    loss = raw["loss"][-1] if with_loss else None
+    text = (
+        "run %d %-26s first call %6.0f ms  start-up %5.0f ms  per event %6.1f / %7.1f us  "
+        "burst longest %6.1f ms"
+        % (
+            run + 1,
+            variant,
+            f["first_call_ms"],
+            f["startup_main_thread_ms"],
+            f["per_event"]["small"]["us"],
+            f["per_event"]["large"]["us"],
+            f["burst"]["longest_task_ms"],
+        )
+    )
+    if loss:
+        order = "" if loss["in_order"] else " (NOT in order)"
+        text += "  received %d%s" % (loss["received"], order)
+    return text
+
+
+def commit_of(checkout):
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 if __name__ == "__main__":

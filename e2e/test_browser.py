@@ -1,7 +1,8 @@
 """The product in a real browser: RudderStack SDK -> heap-device.js -> Python -> window.heap.
 
 Each test loads one page and checks many things on it: Pyodide boots for seconds per page load.
-Heap calls are read from the stand-in heap.js (web/heap-standin.js) as JSON-cloned [method, args].
+Heap calls are read from the stand-in heap.js (static/demo/heap-standin.js) as JSON-cloned
+[method, args].
 """
 
 import itertools
@@ -144,7 +145,7 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
     ]
 
     # Later keys win when flattened names collide: on MicroPython the core re-reads such a
-    # message in order (wire.decode_ordered), and Heap must still get plain objects.
+    # message in order (order.decode_ordered), and Heap must still get plain objects.
     calls = heap_calls(page, "rudderanalytics.track('Order', {'a.b': 1, a: {b: 2}, z: 'last'})")
     assert calls == [["track", ["Order", {"a.b": 2, "z": "last"}]]]
 

@@ -97,6 +97,13 @@ def test_the_wheel_carries_what_the_cli_needs_and_no_pyodide(dist):
         assert shipped + needed in names
     assert not [n for n in names if "pyodide" in n.lower()]
     assert not [n for n in names if n.endswith(".map") or "/tests/" in n]
+    # The Python that ships is the clone's, no more (a stale build/lib must not leak in).
+    for room in ("core", "browser", "tools"):
+        ours = {p.name for p in (REPO / "heap_device" / room).glob("*.py")}
+        packed = {
+            n.rsplit("/", 1)[1] for n in names if re.fullmatch(r"heap_device/%s/\w+\.py" % room, n)
+        }
+        assert packed == ours, room
     # Every file of static/ ships, whoever adds one.
     for path in (REPO / "static").rglob("*"):
         if path.is_file():

@@ -70,6 +70,15 @@
   rs.call = function (target, name, argsText) {
     try { target[name].apply(target, JSON.parse(argsText)); return ''; } catch (e) { return String(e); }
   };
+  // One message's Heap calls, [[name, args], ...] as JSON text, applied in order: one crossing per
+  // message. Stops at the first that throws and says which: '<index> <error>' ('' when all went well).
+  rs.apply = function (target, callsText) {
+    var calls = JSON.parse(callsText);
+    for (var i = 0; i < calls.length; i++) {
+      try { target[calls[i][0]].apply(target, calls[i][1]); } catch (e) { return i + ' ' + String(e); }
+    }
+    return '';
+  };
   // Python reports to page tools (the demo's inspector): a window event with a plain detail.
   rs.report = function (name, detailText) {
     try { window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(detailText) })); } catch (e) {}

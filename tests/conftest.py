@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from heap_device.core.calls import calls_for_json
+from heap_device.core.calls import handle
 from heap_device.core.settings import resolve_settings
 
 APP_ID = "1234567890"
@@ -21,8 +21,8 @@ def settings_for():
 
 def run(message, settings):
     """A message through the same path the browser uses: JSON text in, calls and notes out."""
-    calls, notes = calls_for_json(json.dumps(message), settings)
-    return [[method, list(args)] for method, args in calls], notes
+    result = handle(json.dumps(message), settings)
+    return result["calls"], result["notes"]
 
 
 def warnings(notes):

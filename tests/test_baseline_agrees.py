@@ -1,4 +1,5 @@
-"""The bench's plain-JS yardstick (bench/baseline/heap-baseline.js) obeys the same SPEC tables.
+"""The bench's plain-JS yardstick (bench/baseline/heap-baseline.js) obeys the same contract
+(docs/contract.md), row by row.
 
 `make bench` compares heap-device with this baseline; a baseline that maps differently would make
 that comparison meaningless, so every row of vectors.py runs through it under Node here.
@@ -37,19 +38,20 @@ def results(tmp_path_factory):
 
 
 def test_baseline_gives_the_same_heap_calls(results):
+    assert len(results["calls"]) == len(CALLS)  # a zip over fewer results would pass
     failures = []
-    for got, (name, _, _, expected, warning) in zip(results["calls"], CALLS):
+    for got, (name, _, _, expected, warning) in zip(results["calls"], CALLS, strict=True):
         warns = got["warnings"]
         ok = got["calls"] == expected
         ok = ok and (warns == [] if warning is None else len(warns) == 1 and warning in warns[0])
         if not ok:
             failures.append("%s: got %r warns %r" % (name, got["calls"], warns))
     assert failures == []
-    assert len(results["calls"]) == len(CALLS)
 
 
 def test_baseline_resolves_the_same_settings(results):
-    for got, (name, _, _, expected, warning) in zip(results["settings"], SETTINGS):
+    assert len(results["settings"]) == len(SETTINGS) + len(SETTINGS_ERRORS)
+    for got, (name, _, _, expected, warning) in zip(results["settings"][: len(SETTINGS)], SETTINGS):
         assert "error" not in got, (name, got)
         for key, value in expected.items():
             assert got["settings"][key] == value, (name, key)
@@ -57,11 +59,14 @@ def test_baseline_resolves_the_same_settings(results):
 
 
 def test_baseline_refuses_the_same_settings(results):
-    for got, (name, *_rest) in zip(results["settings"][len(SETTINGS) :], SETTINGS_ERRORS):
+    refusals = results["settings"][len(SETTINGS) :]
+    assert len(refusals) == len(SETTINGS_ERRORS)
+    for got, (name, *_rest) in zip(refusals, SETTINGS_ERRORS, strict=True):
         assert "error" in got, name
 
 
 def test_baseline_plans_the_same_loader(results):
-    for plan, (name, _, expected) in zip(results["loader"], LOADER):
+    assert len(results["loader"]) == len(LOADER)
+    for plan, (name, _, expected) in zip(results["loader"], LOADER, strict=True):
         for key, value in expected.items():
             assert plan[key] == value, (name, key)

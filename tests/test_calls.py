@@ -5,9 +5,9 @@ import json
 
 import pytest
 from conftest import run, warnings
-from vectors import CALLS
+from vectors import CALLS, t
 
-from heap_device.core.calls import MESSAGE_FIELDS
+from heap_device.core.calls import MESSAGE_FIELDS, calls_for, handle
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,10 @@ def test_heap_call_arguments_are_plain_json(settings_for):
         "context": {"traits": {"a": {"b": [1, {"c": None}]}, "d": True}},
     }
     calls, _ = run(message, settings_for())
+    assert calls == [
+        ["identify", ["u"]],
+        ["addUserProperties", [{"a.b": '[1,{"c":null}]', "d": "true"}]],
+    ]
     assert json.loads(json.dumps(calls)) == calls
 
 
@@ -60,8 +64,9 @@ def test_debug_notes_say_what_was_dropped_and_cut(settings_for):
 def test_notes_stay_bounded_for_huge_inputs(settings_for):
     props = {"k%d" % i: None for i in range(5000)}
     _, notes = run({"type": "track", "event": "E", "properties": props}, settings_for())
-    assert len(notes) <= 21
-    assert notes[-1][1] == "... and 4980 more"
+    assert notes == [["info", 'dropped "k%d": null' % i] for i in range(20)] + [
+        ["info", "... and 4980 more"]
+    ]
 
 
 def test_page_off_explains_itself_in_debug(settings_for):
@@ -71,11 +76,13 @@ def test_page_off_explains_itself_in_debug(settings_for):
 
 
 def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
-    from heap_device.core.calls import calls_for_json
-
-    calls, notes = calls_for_json("{not json", settings_for())
-    assert calls == []
-    assert "not valid JSON" in warnings(notes)[0]
+    result = handle("{not json", settings_for())
+    assert result == {
+        "type": "unreadable",
+        "messageId": None,
+        "calls": [],
+        "notes": [["warn", "heap-device: a message was not valid JSON and was skipped"]],
+    }
 
 
 def only_fields(value, fields):
@@ -96,3 +103,85 @@ def test_message_fields_hold_everything_the_mapping_reads(settings_for, row):
     slim = only_fields(full, MESSAGE_FIELDS)
     assert run(slim, settings_for(**overrides)) == run(full, settings_for(**overrides))
     assert run(slim, settings_for(**overrides))[0] == expected
+
+
+def test_handle_returns_everything_the_glue_needs_in_one_value(settings_for):
+    text = json.dumps({"type": "identify", "messageId": "m-1", "userId": "u", "traits": {"x": 1}})
+    assert handle(text, settings_for()) == {
+        "type": "identify",
+        "messageId": "m-1",
+        "calls": [["identify", ["u"]], ["addUserProperties", [{"x": 1}]]],
+        "notes": [],
+    }
+    assert handle("[1]", settings_for())["type"] == "untyped"
+    assert handle('{"type": 5, "messageId": 7}', settings_for())["messageId"] is None
+
+
+def test_handle_decodes_the_text_once(monkeypatch, settings_for):
+    """One parse per message (docs/contract.md §6 costs nothing extra): count json.loads."""
+    from heap_device.core import calls as calls_module
+
+    parsed = []
+
+    class CountingJson:
+        @staticmethod
+        def loads(text):
+            parsed.append(text)
+            return json.loads(text)
+
+    monkeypatch.setattr(calls_module, "json", CountingJson)
+    text = json.dumps(t({"a": [{"z": 1, "y": 2}], "b.c": 1, "b": {"c": 2}}))
+    handle(text, settings_for(debug=True))
+    assert parsed == [text]
+
+
+def test_a_failing_mapping_is_one_error_note_naming_the_type(monkeypatch, settings_for):
+    from heap_device.core import calls as calls_module
+
+    def broken(message, settings, notes):
+        raise KeyError("boom")
+
+    monkeypatch.setitem(calls_module.HANDLERS, "track", broken)
+    result = handle(json.dumps({"type": "track", "event": "E"}), settings_for())
+    assert result["calls"] == []
+    assert result["notes"] == [
+        ["error", "heap-device: could not handle a track message: KeyError: 'boom'"]
+    ]
+
+
+INF = float("inf")
+NAN = float("nan")
+NOT_AN_ID = "heap-device: %s null is not a string or number; ignored"
+NO_NAME = "heap-device: track call without an event name (null); skipped"
+
+
+@pytest.mark.parametrize(
+    "message, expected, warning",
+    [
+        (
+            {"type": "identify", "userId": INF, "traits": {"a": 1}},
+            [["addUserProperties", [{"a": 1}]]],
+            NOT_AN_ID % "identity",
+        ),
+        ({"type": "identify", "userId": -INF}, [], NOT_AN_ID % "identity"),
+        ({"type": "identify", "userId": NAN}, [], NOT_AN_ID % "identity"),
+        ({"type": "group", "groupId": INF}, [], NOT_AN_ID % "groupId"),
+        ({"type": "track", "event": NAN}, [], NO_NAME),
+        ({"type": "track", "event": -INF}, [], NO_NAME),
+        (t({"n": NAN, "i": INF, "k": 1}), [["track", ["E", {"k": 1}]]], None),
+        (t({"a": [1, INF]}), [["track", ["E", {"a": "[1,null]"}]]], None),
+    ],
+)
+def test_non_finite_numbers_are_no_identity_name_or_value(settings_for, message, expected, warning):
+    """JSON cannot carry NaN or Infinity, but calls_for takes Python data: the rules still hold."""
+    calls, notes = calls_for(message, settings_for())
+    assert [[method, args] for method, args in calls] == expected
+    assert warnings(notes) == ([] if warning is None else [warning])
+
+
+def test_a_number_too_big_for_a_double_is_no_identity(settings_for):
+    # Valid JSON that parses to infinity; JSON.stringify never writes it, the core still copes.
+    result = handle(
+        '{"type": "identify", "userId": 1e400, "traits": {"n": -1e400, "a": 1}}', settings_for()
+    )
+    assert result["calls"] == [["addUserProperties", [{"a": 1}]]]

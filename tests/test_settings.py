@@ -1,11 +1,16 @@
-"""SPEC sections 2 and 3: settings and loading, one row a rule (rows in vectors.py)."""
+"""docs/contract.md §2 and §3: settings and loading, one row a rule (rows in vectors.py)."""
+
+import json
+from pathlib import Path
 
 import pytest
-from vectors import LOADER, SETTINGS, SETTINGS_ERRORS
+from vectors import APP, LOADER, SETTINGS, SETTINGS_ERRORS
 
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import CLASSIC_METHODS, V5_METHODS, loader_plan
-from heap_device.core.settings import resolve_settings
+from heap_device.core.settings import DECLARED, DEFAULTS, resolve_settings
+from heap_device.tools import UsageError
+from heap_device.tools.snippet import _check_options
 
 
 @pytest.mark.parametrize(
@@ -74,3 +79,74 @@ def test_unset_load_options_are_not_passed():
     plan = loader_plan(resolve_settings({"appId": "1"}, {"sdk": "classic"})[0])
     assert plan["config"] == {}
     assert None not in plan["config"].values()
+
+
+def settings_table():
+    """The README's settings table, written from the one declaration in core/settings.py."""
+
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    def default(setting):
+        if setting.name == "appId":
+            return "required"
+        if setting.default is None:
+            return "none"
+        return "`%s`" % json.dumps(setting.default)
+
+    rows = ["| setting | accepts | default | meaning |", "|---|---|---|---|"]
+    for setting in DECLARED:
+        rows.append(
+            "| `%s` | %s | %s | %s |"
+            % (setting.name, cell(setting.accepts), default(setting), cell(setting.description))
+        )
+    return "\n".join(rows) + "\n"
+
+
+def test_readme_settings_table_is_the_declaration():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|")) + "\n"
+    assert table == settings_table(), "README's Settings table drifted; write:\n" + settings_table()
+
+
+def test_every_setting_is_declared_with_all_it_needs():
+    assert [s.name for s in DECLARED] == list(DEFAULTS)
+    for setting in DECLARED:
+        assert setting.accepts and setting.description and "\n" not in setting.description
+        assert setting.default is None or setting.check(setting.default) == setting.default
+
+
+@pytest.mark.parametrize("setting", DECLARED, ids=[s.name for s in DECLARED])
+def test_blank_means_unset_only_where_the_declaration_says_so(setting):
+    config = {"appId": "1", setting.name: ""}
+    if setting.blank_is_unset:
+        if setting.name == "appId":
+            with pytest.raises(HeapDeviceError, match="appId is missing"):
+                resolve_settings(config, {})
+        else:
+            assert resolve_settings(config, {})[0][setting.name] == setting.default
+    else:
+        with pytest.raises(HeapDeviceError, match='%s "" is not valid' % setting.name):
+            resolve_settings(config, {})
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [(row[2], row[3]) for row in SETTINGS_ERRORS if row[1] == APP and isinstance(row[2], dict)],
+    ids=[row[0] for row in SETTINGS_ERRORS if row[1] == APP and isinstance(row[2], dict)],
+)
+def test_cli_options_check_refuses_what_the_browser_refuses(options, message):
+    with pytest.raises(UsageError) as caught:
+        _check_options(options)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("row", SETTINGS, ids=[row[0] for row in SETTINGS])
+def test_cli_options_check_accepts_what_the_browser_accepts(row):
+    _, _, options, _, warning = row
+    if warning is None:
+        _check_options(options)
+    else:
+        with pytest.raises(UsageError, match="unknown setting"):
+            _check_options(options)

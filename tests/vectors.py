@@ -8,6 +8,8 @@ A warning is a substring of the one "warn" note expected; None means no warning 
 APP = {"appId": "1234567890"}
 LONG = "x" * 2000
 EMOJI = "\U0001f600"  # one character, two UTF-16 code units
+BMP_LAST = "\uffff"  # the last character that is one UTF-16 code unit
+MARK = "[Circular Reference]"  # the RudderStack SDK's mark where it cut a cycle
 
 
 def t(props):
@@ -118,6 +120,13 @@ CALLS = [
         {"type": "group", "groupId": "[Circular Reference]"},
         [],
         "cut cycle",
+    ),
+    (
+        "identify: U+FFFF counts as one unit (254 accepted)",
+        {},
+        ident({}, BMP_LAST * 254),
+        [["identify", [BMP_LAST * 254]]],
+        None,
     ),
     (
         "identify: a placeholder inside a longer id is fine",
@@ -259,6 +268,55 @@ CALLS = [
         None,
     ),
     (
+        "track: a cut is exactly as long as allowed (ASCII then astral characters)",
+        {},
+        {"type": "track", "event": "a" + EMOJI * 200},
+        [["track", ["a" + EMOJI * 127, {}]]],
+        None,
+    ),
+    (
+        "track: a cut stops before an astral character that would not fit",
+        {},
+        {"type": "track", "event": "ab" + EMOJI * 200},
+        [["track", ["ab" + EMOJI * 126, {}]]],
+        None,
+    ),
+    (
+        "track: U+FFFF counts as one unit",
+        {},
+        {"type": "track", "event": BMP_LAST * 300},
+        [["track", [BMP_LAST * 255, {}]]],
+        None,
+    ),
+    (
+        "track: U+FFFF counts as one unit where a cut must count (after an astral character)",
+        {},
+        {"type": "track", "event": EMOJI + BMP_LAST * 300},
+        [["track", [EMOJI + BMP_LAST * 253, {}]]],
+        None,
+    ),
+    (
+        "track: 1e16 as a name is JavaScript's text, not Python's",
+        {},
+        {"type": "track", "event": 1e16},
+        [["track", ["10000000000000000", {}]]],
+        None,
+    ),
+    (
+        "track: 1e21 as a name switches to exponent text",
+        {},
+        {"type": "track", "event": 1e21},
+        [["track", ["1e+21", {}]]],
+        None,
+    ),
+    (
+        "track: 1e-7 as a name is JavaScript's text",
+        {},
+        {"type": "track", "event": 1e-7},
+        [["track", ["1e-7", {}]]],
+        None,
+    ),
+    (
         "track: no properties gives {}",
         {},
         {"type": "track", "event": "E"},
@@ -383,6 +441,34 @@ CALLS = [
         None,
     ),
     (
+        "event: circular-reference mark dropped as an array item",
+        {},
+        t({"a": ["x", MARK, 1]}),
+        [["track", ["E", {"a": "x||1"}]]],
+        None,
+    ),
+    (
+        "event: an array of only circular-reference marks is dropped",
+        {},
+        t({"0": [MARK], "k": 1}),
+        [["track", ["E", {"k": 1}]]],
+        None,
+    ),
+    (
+        "event: circular-reference mark dropped from arrays at any depth of JSON text",
+        {},
+        t({"a": [[MARK, 2], {"b": [MARK, "c"]}]}),
+        [["track", ["E", {"a": '[[2],{"b":["c"]}]'}]]],
+        None,
+    ),
+    (
+        "event: circular-reference mark as an object's value inside an array stays",
+        {},
+        t({"a": [{"s": MARK}]}),
+        [["track", ["E", {"a": '[{"s":"[Circular Reference]"}]'}]]],
+        None,
+    ),
+    (
         "event: empty object and empty array dropped",
         {},
         t({"o": {}, "a": [], "n": {"e": {}}}),
@@ -423,6 +509,27 @@ CALLS = [
         {},
         t({"s": EMOJI * 600}),
         [["track", ["E", {"s": EMOJI * 511}]]],
+        None,
+    ),
+    (
+        "event: a value cut is exactly as long as allowed (ASCII then astral characters)",
+        {},
+        t({"s": "x" + EMOJI * 600}),
+        [["track", ["E", {"s": "x" + EMOJI * 511}]]],
+        None,
+    ),
+    (
+        "event: U+FFFF counts as one unit in a value",
+        {},
+        t({"s": BMP_LAST * 1100}),
+        [["track", ["E", {"s": BMP_LAST * 1023}]]],
+        None,
+    ),
+    (
+        "event: a key cut is exactly as long as allowed (ASCII then astral characters)",
+        {},
+        t({"k" + EMOJI * 300: 1}),
+        [["track", ["E", {"k" + EMOJI * 255: 1}]]],
         None,
     ),
     (
@@ -565,6 +672,20 @@ CALLS = [
         {},
         ident({"s": LONG}),
         [["identify", ["u-1"]], ["addUserProperties", [{"s": "x" * 255}]]],
+        None,
+    ),
+    (
+        "user: a cut is exactly as long as allowed (ASCII then astral characters)",
+        {},
+        ident({"s": "x" + EMOJI * 200}),
+        [["identify", ["u-1"]], ["addUserProperties", [{"s": "x" + EMOJI * 127}]]],
+        None,
+    ),
+    (
+        "user: circular-reference mark dropped from joined arrays",
+        {},
+        {"type": "group", "traits": {"a": [MARK, "x"], "b": [MARK]}},
+        [["addAccountProperties", [{"a": "x"}]]],
         None,
     ),
     (
@@ -742,7 +863,13 @@ SETTINGS_ERRORS = [
         "http only on localhost",
     ),
     ("scriptUrl javascript:", APP, {"scriptUrl": "javascript:alert(1)"}, "scriptUrl"),
-    ("accountIdProperty empty", APP, {"accountIdProperty": "  "}, "non-empty property name"),
+    ("accountIdProperty blank", APP, {"accountIdProperty": "  "}, "non-empty property name"),
+    (
+        "accountIdProperty empty is refused, not read as unset",
+        APP,
+        {"accountIdProperty": ""},
+        'accountIdProperty "" is not valid: use a non-empty property name',
+    ),
     ("accountIdProperty user_id", APP, {"accountIdProperty": "user_id"}, 'other than "user_id"'),
     ("arrayFormat unknown", APP, {"arrayFormat": "indexed"}, 'one of "joined" or "json"'),
     ("options not an object", APP, ["x"], "data-options must be a JSON object"),

@@ -130,7 +130,8 @@
     var settings = {};
     Object.keys(DEFAULTS).forEach(function (key) {
       var value = given[key];
-      if (value === null || value === undefined || value === '') {
+      // A blank dashboard field means unset, except for accountIdProperty: "" is refused there.
+      if (value === null || value === undefined || (value === '' && key !== 'accountIdProperty')) {
         settings[key] = DEFAULTS[key];
         return;
       }
@@ -190,7 +191,7 @@
     for (var i = 0; i < keys.length; i++) {
       var item;
       try { item = plain(value[keys[i]], path); } catch (e) { item = undefined; }
-      if (item === undefined) continue;
+      if (item === undefined || (isArray && item === CIRCULAR_MARK)) continue;
       if (isArray) out.push(item); else out[keys[i]] = item;
     }
     path.pop();
@@ -199,7 +200,8 @@
 
   // An array as one string (`a||b` or JSON text), or null when nothing of it would be sent.
   function arrayText(items, format, limit, path) {
-    var text = format === 'joined' ? joined(items) : null;
+    // The SDK's cycle mark is dropped as an array item too: such arrays go through plain().
+    var text = format === 'joined' && items.indexOf(CIRCULAR_MARK) === -1 ? joined(items) : null;
     if (text === null) {
       items = plain(items, path); // dates, undefined, NaN... inside: as the serialiser would
       if (!items.length) return null;

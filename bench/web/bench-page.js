@@ -1,7 +1,7 @@
 /* Bench page driver. Loads the real RudderStack v3 SDK (bundled UMD) with a local source config
  * holding a Heap.io device-mode destination, then fires `events` track calls right after load():
  * 1 for the first-call page, 1,000 for the loss page. Settings come from the #bench JSON block.
- * Also defines window.__benchPerEvent, the in-page per-event timer. */
+ * Also defines window.__benchFire, which hands the integration n events and waits for Heap. */
 (function () {
   'use strict';
   var cfg = JSON.parse(document.getElementById('bench').textContent);
@@ -17,12 +17,16 @@
     }
   };
 
-  // Keep one real message as the SDK hands it to the integration: the per-event template.
+  // Keep one real message as the SDK hands it to the integration (the per-event template) and
+  // the integration object the SDK created (the per-event target: no second one is made).
   var Heap = window.Heap_RS && window.Heap_RS.Heap;
   if (Heap) {
     var track = Heap.prototype.track;
     Heap.prototype.track = function (element) {
-      if (!window.__sample && element) window.__sample = element.message;
+      if (!window.__sample && element) {
+        window.__sample = element.message;
+        window.__adapter = this;
+      }
       return track.apply(this, arguments);
     };
   }
@@ -74,35 +78,53 @@
     return p;
   }
 
-  /* Time messages through the integration's adapter into (no-op) Heap methods: `warmup` first,
-   * then as many as fit in `budgetMs` (at least 20, at most `maxCount`). Returns microseconds per
-   * message, how many were timed, Heap calls made per message, and the last call. */
-  window.__benchPerEvent = function (kind, maxCount, warmup, budgetMs) {
-    var adapter = new window.Heap_RS.Heap({ appId: '1234567890' }, {}, {}); // shares the first one's state
-    var message = Object.assign({}, window.__sample, {
-      event: 'Bench ' + kind, properties: kind === 'large' ? largeProps() : smallProps()
-    });
+  /* Hand `n` copies of one message (the SDK's own, with the small or large properties) to the
+   * integration the SDK created, in one synchronous loop, and resolve once Heap has received
+   * all of them (a worker build answers later, so the promise is what waits, not a poll).
+   * With `viaSdk`, the loop calls rudderanalytics.track() instead: the whole page's path.
+   * Heap's methods are replaced by counting no-ops meanwhile. Resolves with the calls received,
+   * the last call and the loop's own time (ms), or rejects after 60 s. */
+  window.__benchFire = function (kind, n, mark, viaSdk) {
+    var adapter = window.__adapter;
+    var properties = kind === 'large' ? largeProps() : smallProps();
+    var message = Object.assign({}, window.__sample, { event: 'Bench ' + kind, properties: properties });
     var element = { message: message };
     var heap = window.heap;
-    var sink = { n: 0, last: null };
+    var out = { calls: 0, last: null, loop_ms: null };
     var saved = {};
-    ['track', 'identify', 'addUserProperties', 'addAccountProperties'].forEach(function (name) {
-      saved[name] = heap[name];
-      heap[name] = function () { sink.n += 1; sink.last = [name, Array.prototype.slice.call(arguments)]; };
-    });
-    var count;
-    try {
-      var w0 = performance.now();
-      for (var w = 0; w < warmup; w++) adapter.track(element);
-      var each = Math.max((performance.now() - w0) / warmup, 0.0005);
-      count = Math.max(20, Math.min(maxCount, Math.floor(budgetMs / each)));
-      sink.n = 0;
-      var t0 = performance.now();
-      for (var i = 0; i < count; i++) adapter.track(element);
-      var t1 = performance.now();
-    } finally {
+    function restore() {
       Object.keys(saved).forEach(function (name) { heap[name] = saved[name]; });
     }
-    return { us: ((t1 - t0) * 1000) / count, count: count, calls: sink.n / count, last: JSON.parse(JSON.stringify(sink.last)) };
+    return new Promise(function (resolve, reject) {
+      var timer;
+      function done() {
+        clearTimeout(timer);
+        restore();
+        if (mark) performance.mark(mark + '-end');
+        out.last = out.last && JSON.parse(JSON.stringify(out.last));
+        resolve(out); // loop_ms is filled in below, before anyone reads `out`
+      }
+      ['track', 'identify', 'addUserProperties', 'addAccountProperties'].forEach(function (name) {
+        saved[name] = heap[name];
+        heap[name] = function () {
+          out.calls += 1;
+          out.last = [name, Array.prototype.slice.call(arguments)];
+          if (out.calls === n) done();
+        };
+      });
+      timer = setTimeout(function () {
+        restore();
+        reject(new Error('bench: ' + out.calls + ' of ' + n + ' ' + kind + ' events reached Heap in 60 s'));
+      }, 60000);
+      if (mark) performance.mark(mark + '-start');
+      var t0 = performance.now();
+      if (viaSdk) {
+        for (var j = 0; j < n; j++) window.rudderanalytics.track('Bench ' + kind, properties);
+      } else {
+        for (var i = 0; i < n; i++) adapter.track(element);
+      }
+      out.loop_ms = performance.now() - t0;
+      if (n === 0) done();
+    });
   };
 })();

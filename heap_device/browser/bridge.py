@@ -23,8 +23,8 @@ except ImportError:  # MicroPython started without PyScript (build --boot direct
     document = js.document
 
 from heap_device import __version__
-from heap_device.core import wire
-from heap_device.core.calls import MESSAGE_FIELDS, calls_for_json
+from heap_device.core import jstext
+from heap_device.core.calls import MESSAGE_FIELDS, handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
@@ -57,19 +57,26 @@ def start():
 
 def receive(text):
     """Handle one queued JSON string; never lets an exception reach the page."""
-    report = {"calls": [], "notes": [], "errors": []}
-    try:
-        if _state["phase"] == "waiting":
+    if _state["phase"] == "waiting":
+        try:
             _setup(text)
-            return
-        if _state["phase"] == "running":
-            _deliver(text, report)
-    except Exception as exc:  # noqa: BLE001 - SPEC §6: log once, go on
-        error = "could not handle a " + _message_type(text) + " message: " + _describe(exc)
-        report["errors"].append(error)
+        except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
+            _console("error", "could not read the settings: " + _describe(exc))
+        return
+    if _state["phase"] != "running":
+        return
+    result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
+    applied = []
+    try:
+        result = handle(text, _state["settings"])
+        _log_notes(result["notes"])
+        _apply(result, text, applied)
+    except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
+        error = "heap-device: could not handle a " + result["type"] + " message: " + _describe(exc)
+        result["notes"].append(["error", error])
         _console("error", error)
-    if _state["phase"] == "running" and _state["settings"]["debug"]:
-        _report_message(text, report)
+    if _state["settings"]["debug"]:
+        _report_message(result, applied, text)
 
 
 def _setup(text):
@@ -103,25 +110,33 @@ def _setup(text):
     _state["phase"] = "running"
 
 
-def _deliver(text, report):
-    settings = _state["settings"]
-    calls, notes = calls_for_json(text, settings)
-    report["notes"] = notes
-    _log_notes(notes)
-    if settings["debug"]:
-        _debug_calls(text, calls)
+def _apply(result, text, applied):
+    """Make the result's Heap calls with one crossing into JS; `applied` gets those made."""
     heap = window.heap
-    for method, args in calls:
-        if _absent(_get(heap, method)):
-            _console("warn", "window.heap." + method + " does not exist; that call was skipped")
-            continue
-        _call_js(heap, method, wire.encode_for(args, text))
-        report["calls"].append([method, args])
+    calls = []
+    for call in result["calls"]:
+        if _absent(_get(heap, call[0])):
+            _console("warn", "window.heap." + call[0] + " does not exist; that call was skipped")
+        else:
+            calls.append(call)
+    if _state["settings"]["debug"]:
+        _console("log", result["type"] + " -> " + _shown(calls))
+    if not calls:
+        return
+    # One JSON text for all of the message's calls; the adapter applies them in order and
+    # stops at the first that throws: a JS exception must not unwind through the runtime.
+    failure = window.Heap_RS.apply(heap, jstext.dumps_for(calls, text))
+    if not failure:
+        applied.extend(calls)
+        return
+    done, _, why = str(failure).partition(" ")
+    applied.extend(calls[: int(done)])
+    raise RuntimeError("window.heap." + calls[int(done)][0] + " threw " + why)
 
 
 def _load_heap(plan):
     window.Heap_RS.installHeapStub(plan["sdk"], to_js(plan["methods"]))
-    _call_js(window.heap, "load", wire.encode([plan["appId"], plan["config"]]))
+    _call_js(window.heap, "load", jstext.encode([plan["appId"], plan["config"]]))
     tag = document.createElement("script")
     js.Reflect.set(tag, "async", True)  # ``async`` is a Python keyword
     tag.src = plan["src"]
@@ -147,20 +162,22 @@ def _call_js(target, method, args_text):
         raise RuntimeError("window.heap." + method + " threw " + str(failure))
 
 
-def _report(name, detail):
+def _report(name, detail, source_text=""):
     detail["t"] = js.performance.now()
-    window.Heap_RS.report(name, wire.encode(detail))
+    window.Heap_RS.report(name, jstext.dumps_for(detail, source_text))
 
 
-def _report_message(text, report):
+def _report_message(result, applied, text):
+    """Tell page tools what one message gave, from the value the mapping returned."""
     try:
-        message = json.loads(text)
-        message_id = message.get("messageId") if isinstance(message, dict) else None
-        kind = message.get("type") if isinstance(message, dict) else None
-        report["type"] = kind if isinstance(kind, str) else "untyped"
-        report["messageId"] = message_id if isinstance(message_id, str) else None
-        report["notes"] = [[level, note] for level, note in report["notes"]]
-        _report("heap-device:calls", report)
+        detail = {
+            "type": result["type"],
+            "messageId": result["messageId"],
+            "calls": applied,
+            "notes": [note for note in result["notes"] if note[0] != "error"],
+            "errors": [note[1][len(PREFIX) :] for note in result["notes"] if note[0] == "error"],
+        }
+        _report("heap-device:calls", detail, text)
     except Exception as exc:  # noqa: BLE001 - a report must never cost the page anything
         _console("warn", "could not report a message to page tools: " + _describe(exc))
 
@@ -193,18 +210,17 @@ def _absent(value):
 def _log_notes(notes):
     debug = bool(_state["settings"] and _state["settings"]["debug"])
     for level, text in notes:
-        if level == "warn":
-            _console("warn", text)
+        if level == "warn" or level == "error":
+            _console(level, text)
         elif debug:
             _console("info" if level == "info" else "debug", text)
 
 
-def _debug_calls(text, calls):
+def _shown(calls):
     try:
-        shown = json.dumps(calls)
+        return json.dumps(calls)
     except Exception:  # noqa: BLE001 - a log line must never cost the message its calls
-        shown = repr(calls)
-    _console("log", _message_type(text) + " -> " + shown)
+        return repr(calls)
 
 
 def _debug(text):
@@ -216,14 +232,6 @@ def _console(level, text):
     if not text.startswith(PREFIX):
         text = PREFIX + text
     getattr(js.console, level)(text)
-
-
-def _message_type(text):
-    try:
-        kind = json.loads(text).get("type")
-    except Exception:  # noqa: BLE001 - only used to name the message in a log line
-        return "unreadable"
-    return kind if isinstance(kind, str) else "untyped"
 
 
 def _describe(exc):

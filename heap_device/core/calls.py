@@ -1,19 +1,16 @@
-"""A RudderStack message -> the ordered list of Heap calls it means (SPEC section 4).
+"""A RudderStack message -> the ordered list of Heap calls it means (docs/contract.md §4).
 
 Calls are data, `[("identify", ["u-1"]), ("addUserProperties", [{"plan": "pro"}])]`, so the
 same function is unit-tested on CPython, applied in the browser and shown in the demo.
-Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in debug mode.
+Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in debug mode,
+"error" when the mapping itself failed (docs/contract.md §6).
 """
 
-from heap_device.core import loader, wire
-from heap_device.core.properties import (
-    CIRCULAR_MARK,
-    NeedsOrder,
-    cut,
-    normalise,
-    properties_of,
-    utf16_length,
-)
+import json
+
+from heap_device.core import loader, order
+from heap_device.core.jstext import cut, encode, is_finite, is_number, number_text, utf16_length
+from heap_device.core.properties import CIRCULAR_MARK, normalise, properties_of
 
 IDENTITY_MAX = 254
 EVENT_NAME_MAX = 255
@@ -48,17 +45,46 @@ PLACEHOLDER_IDENTITIES = (
 )
 
 
-def calls_for_json(text, settings):
-    """The adapter's JSON text for one message -> (calls, notes)."""
+def handle(text, settings):
+    """One message's JSON text -> everything the glue needs, in one value, decoded once.
+
+    `{"type": str, "messageId": str or None, "calls": [[method, args], ...],
+    "notes": [[level, text], ...]}`; `type` is "unreadable" for text that is not JSON and
+    "untyped" for a message without a string type. Never raises for any text.
+    """
+    result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
     try:
-        message = wire.decode(text)
+        message = json.loads(text)
     except ValueError:
-        return [], [("warn", "heap-device: a message was not valid JSON and was skipped")]
+        result["notes"].append(
+            ["warn", "heap-device: a message was not valid JSON and was skipped"]
+        )
+        return result
+    result["type"] = "untyped"
+    if isinstance(message, dict):
+        kind = message.get("type")
+        message_id = message.get("messageId")
+        if type(kind) is str:
+            result["type"] = kind
+        if type(message_id) is str:
+            result["messageId"] = message_id
     try:
-        return calls_for(message, settings)
-    except NeedsOrder:
-        # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
-        return calls_for(wire.decode_ordered(text), settings)
+        try:
+            calls, notes = calls_for(message, settings)
+        except order.NeedsOrder:
+            # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
+            calls, notes = calls_for(order.decode_ordered(text), settings)
+    except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
+        error = "heap-device: could not handle a %s message: %s: %s" % (
+            result["type"],
+            type(exc).__name__,
+            exc,
+        )
+        result["notes"].append(["error", error])
+        return result
+    result["calls"] = [[method, args] for method, args in calls]
+    result["notes"] = [[level, note] for level, note in notes]
+    return result
 
 
 def calls_for(message, settings):
@@ -78,14 +104,14 @@ def calls_for(message, settings):
 def _q(value):
     if type(value) is str:
         return '"%s"' % cut(value, 80)
-    return wire.encode(value) if value is None or wire.is_number(value) else type(value).__name__
+    return encode(value) if value is None or is_number(value) else type(value).__name__
 
 
 def identity_of(value):
     """A userId or groupId as Heap takes it: a trimmed string or a finite number, else None."""
     if type(value) is str:
         return value.strip()
-    if wire.is_number(value) and wire.is_finite(value):
+    if is_number(value) and is_finite(value):
         return value
     return None
 
@@ -101,7 +127,7 @@ def _checked_id(value, what, placeholders, notes):
                 )
             )
         return None
-    text = identity if type(identity) is str else wire.number_text(identity)
+    text = identity if type(identity) is str else number_text(identity)
     if not text:
         notes.append(("warn", "heap-device: %s is empty; refused" % what))
         return None
@@ -158,8 +184,8 @@ def event_name(value, notes):
     """A track event's name: trimmed, numbers as text, cut to 255; None when there is none."""
     if type(value) is str:
         name = value.strip()
-    elif wire.is_number(value) and wire.is_finite(value):
-        name = wire.number_text(value)
+    elif is_number(value) and is_finite(value):
+        name = number_text(value)
     else:
         name = ""
     if not name:

@@ -1,43 +1,18 @@
-"""Normalising properties into what Heap accepts (SPEC section 5).
+"""Normalising properties into what Heap accepts (docs/contract.md §5).
 
 Heap takes flat objects whose values are booleans, numbers or strings within length limits.
 Lengths are counted in UTF-16 code units, as Heap's JavaScript counts them, and a cut never
 splits a character.
 """
 
-from heap_device.core import wire
+from heap_device.core import order
+from heap_device.core.jstext import cut, encode, is_finite, is_number, number_text, utf16_length
 
 EVENT_VALUE_MAX = 1023
 USER_VALUE_MAX = 255
 KEY_MAX = 511
 CIRCULAR_MARK = "[Circular Reference]"  # the RudderStack SDK's mark where it cut a cycle
 NOTES_MAX = 20  # per message: enough to debug, bounded for huge inputs
-
-
-class NeedsOrder(Exception):
-    """The result depends on key order that this interpreter's dicts did not keep."""
-
-
-def utf16_length(text):
-    """How many UTF-16 code units JavaScript's `.length` gives for this string."""
-    if len(text.encode()) == len(text):
-        return len(text)
-    return len(text) + sum(1 for ch in text if ch > "\uffff")
-
-
-def cut(text, limit):
-    """The longest prefix of `text` within `limit` UTF-16 code units, whole characters only."""
-    if len(text) <= limit and len(text.encode()) <= limit:
-        return text
-    text = text[:limit]  # a code point is at least one unit, so nothing past here can fit
-    if utf16_length(text) <= limit:
-        return text
-    units = 0
-    for i, ch in enumerate(text):
-        units += 2 if ch > "\uffff" else 1
-        if units > limit:
-            return text[:i]
-    return text
 
 
 class Notes:
@@ -64,47 +39,74 @@ def _scalar_text(value):
         return "false"
     if type(value) is str:
         return value
-    return wire.number_text(value)
+    return number_text(value)
 
 
 def _is_scalar(value):
-    return type(value) is str or type(value) is bool or wire.is_number(value)
+    return type(value) is str or type(value) is bool or is_number(value)
 
 
 def _array_text(items, array_format, limit):
-    """An array as one string: `a||b` for plain items in "joined" format, JSON text otherwise."""
+    """An array as one string: `a||b` for plain items in "joined" format, JSON text otherwise;
+    None when nothing is left of it."""
+    items = _without_marks(items)
+    if not items:
+        return None
     if array_format == "joined":
         joined = True
         for item in items:
-            if not _is_scalar(item) or (wire.is_number(item) and not wire.is_finite(item)):
+            if not _is_scalar(item) or (is_number(item) and not is_finite(item)):
                 joined = False
                 break
         if joined:
             return "||".join(_scalar_text(item) for item in items)
-    _check_order(items)
+    order.check_order(items)
     # Long strings cannot change the first `limit` characters beyond their own first `limit`.
-    return wire.encode(_clip_strings(items, limit))
+    return encode(_clip_strings(items, limit))
+
+
+def _without_marks(items):
+    """`items` without the SDK's cycle mark wherever it is an array item, at any depth."""
+    # Most arrays hold no mark: look first, copy only when there is one.
+    stack = [items]
+    found = False
+    while stack and not found:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, (list, tuple, dict)):
+                stack.append(child)
+            elif child == CIRCULAR_MARK and not isinstance(item, dict):
+                found = True
+                break
+    if not found:
+        return items
+    # Copy what holds a mark (the input is never modified); iterative: no recursion limit.
+    root = [items]
+    stack = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        item = parent[key]
+        if isinstance(item, dict):
+            clean = type(item)()  # an OrderedDict stays one
+            for name, child in item.items():
+                clean[name] = child
+            keys = list(clean)
+        elif isinstance(item, (list, tuple)):
+            clean = [child for child in item if child != CIRCULAR_MARK]
+            keys = range(len(clean))
+        else:
+            continue
+        parent[key] = clean
+        for name in keys:
+            stack.append((clean, name))
+    return root[0]
 
 
 def _clip_strings(items, limit):
     if all(type(item) is not str or len(item) <= limit for item in items):
         return items
     return [item[: limit + 1] if type(item) is str else item for item in items]
-
-
-def _check_order(items):
-    # JSON text of an object with two or more keys shows their order.
-    if wire.ORDERED_DICTS:
-        return
-    stack = list(items)
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if len(item) > 1 and not wire.is_ordered(item):
-                raise NeedsOrder()
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def normalise(sources, for_user, array_format, sink):
@@ -138,15 +140,15 @@ def normalise(sources, for_user, array_format, sink):
                 notes.add('dropped "%s": empty object' % name)
             continue
         if isinstance(value, (list, tuple)):
-            if not value:
-                notes.add('dropped "%s": empty array' % name)
-                continue
             value = _array_text(value, array_format, limit)
+            if value is None:
+                notes.add('dropped "%s": empty array (or only cycle marks)' % name)
+                continue
         elif value is True or value is False:
             if for_user:
                 value = "true" if value else "false"
-        elif wire.is_number(value):
-            if not wire.is_finite(value):
+        elif is_number(value):
+            if not is_finite(value):
                 notes.add('dropped "%s": not a finite number' % name)
                 continue
         elif type(value) is not str:
@@ -168,8 +170,8 @@ def normalise(sources, for_user, array_format, sink):
         if name in out:
             # One message's dicts are all of one kind (native or ordered decoding), so the
             # current one tells whether "later" can be trusted.
-            if not wire.is_ordered(parent):
-                raise NeedsOrder()
+            if not order.is_ordered(parent):
+                raise order.NeedsOrder()
             notes.add('"%s" given twice: the later value wins' % name)
         out[name] = value
     notes.close()

@@ -1,24 +1,26 @@
-"""Settings: the RudderStack destination config, overridden by the script tag's options (SPEC 2)."""
+"""Settings: the RudderStack destination config, overridden by the script tag's options
+(docs/contract.md §2).
+
+Each setting is declared once, in DECLARED below: its name, what it accepts, its default, a
+line a user can read, and its check. The defaults, the checks, the README's table (tests check it)
+and the CLI's `--options` validation all read that declaration.
+"""
 
 from heap_device.core.errors import HeapDeviceError
 
-# Each setting: (default, checker, what a valid value looks like). Checkers return the clean
-# value or None when the value is not acceptable.
-DEFAULTS = {
-    "appId": None,
-    "sdk": "v5",
-    "hostname": None,
-    "scriptUrl": None,
-    "disableTextCapture": False,
-    "secureCookie": False,
-    "ingestServer": None,
-    "trackingServer": None,
-    "trackPageCalls": False,
-    "resetOnReset": True,
-    "accountIdProperty": "account_id",
-    "arrayFormat": "joined",
-    "debug": False,
-}
+
+class Setting:
+    """One setting as users see it, and the check that turns a given value into a clean one."""
+
+    def __init__(self, name, accepts, default, description, check, blank_is_unset=True):
+        self.name = name
+        self.accepts = accepts  # what a valid value looks like, in a user's words
+        self.default = default  # None: not set (appId: required)
+        self.description = description
+        self.check = check  # given value -> clean value, or None when it is not acceptable
+        # A blank dashboard field arrives as "": for most settings that means "not set".
+        self.blank_is_unset = blank_is_unset
+
 
 # Keys RudderStack itself puts in a destination config: the SDK acts on them, we do not.
 SDK_KEYS = (
@@ -131,24 +133,93 @@ def _account_property(value):
     return value
 
 
-CHECKS = {
-    "appId": (_app_id, "a Heap environment ID (digits only)"),
-    "sdk": (_choice("v5", "classic"), 'one of "v5" or "classic"'),
-    "hostname": (_hostname, 'a host name without scheme or path, e.g. "heap.example.com"'),
-    "scriptUrl": (
-        _script_url,
-        'an https URL of heap.js (http only on localhost), or a path such as "/heap.js"',
+DECLARED = (
+    Setting(
+        "appId",
+        "a Heap environment ID (digits only)",
+        None,
+        "your Heap environment ID (required; usually set in the RudderStack dashboard)",
+        _app_id,
     ),
-    "disableTextCapture": (_bool, "true or false"),
-    "secureCookie": (_bool, "true or false"),
-    "ingestServer": (_https_url, 'an https URL, e.g. "https://heap.example.com"'),
-    "trackingServer": (_https_url, 'an https URL, e.g. "https://heap.example.com"'),
-    "trackPageCalls": (_bool, "true or false"),
-    "resetOnReset": (_bool, "true or false"),
-    "accountIdProperty": (_account_property, 'a non-empty property name other than "user_id"'),
-    "arrayFormat": (_choice("joined", "json"), 'one of "joined" or "json"'),
-    "debug": (_bool, "true or false"),
-}
+    Setting(
+        "sdk",
+        'one of "v5" or "classic"',
+        "v5",
+        "which Heap loader: the current one (v5) or Heap's classic heap.js",
+        _choice("v5", "classic"),
+    ),
+    Setting(
+        "hostname",
+        'a host name without scheme or path, e.g. "heap.example.com"',
+        None,
+        "load heap.js from your own host (self-hosting)",
+        _hostname,
+    ),
+    Setting(
+        "scriptUrl",
+        'an https URL of heap.js (http only on localhost), or a path such as "/heap.js"',
+        None,
+        "the full heap.js URL; overrides the CDN and hostname",
+        _script_url,
+    ),
+    Setting("disableTextCapture", "true or false", False, "passed to heap.load", _bool),
+    Setting(
+        "secureCookie", "true or false", False, "passed to heap.load (needed inside iframes)", _bool
+    ),
+    Setting(
+        "ingestServer",
+        'an https URL, e.g. "https://heap.example.com"',
+        None,
+        "passed to heap.load (first-party collection)",
+        _https_url,
+    ),
+    Setting(
+        "trackingServer",
+        'an https URL, e.g. "https://heap.example.com"',
+        None,
+        "passed to heap.load (classic loader)",
+        _https_url,
+    ),
+    Setting(
+        "trackPageCalls",
+        "true or false",
+        False,
+        'send page() calls as heap.track("Page Viewed", properties)',
+        _bool,
+    ),
+    Setting(
+        "resetOnReset",
+        "true or false",
+        True,
+        "rudderanalytics.reset() also calls heap.resetIdentity()",
+        _bool,
+    ),
+    Setting(
+        "accountIdProperty",
+        'a non-empty property name other than "user_id"',
+        "account_id",
+        "the user property group() writes the group id to",
+        _account_property,
+        blank_is_unset=False,  # "" is a mistake here, not a blank field: refuse it
+    ),
+    Setting(
+        "arrayFormat",
+        'one of "joined" or "json"',
+        "joined",
+        'arrays as "a||b" (Heap\'s own form) or as JSON text',
+        _choice("joined", "json"),
+    ),
+    Setting(
+        "debug",
+        "true or false",
+        False,
+        "log each message, its Heap calls, and what was dropped or cut",
+        _bool,
+    ),
+)
+BY_NAME = {setting.name: setting for setting in DECLARED}
+DEFAULTS = {setting.name: setting.default for setting in DECLARED}
+_KNOWN = ", ".join(setting.name for setting in DECLARED)
 
 
 def resolve_settings(dest_config, tag_options=None):
@@ -171,27 +242,26 @@ def resolve_settings(dest_config, tag_options=None):
         )
     notes = []
     given = {}
+    unknown = []
     for source in (dest_config, tag_options):
         for key in source:
-            if key in SDK_KEYS:
-                continue
-            if key not in CHECKS:
-                if key not in given:
-                    notes.append(
-                        (
-                            "warn",
-                            'heap-device: unknown setting "%s" ignored (known settings: %s)'
-                            % (key, ", ".join(CHECKS)),
-                        )
+            if key in BY_NAME:
+                given[key] = source[key]
+            elif key not in SDK_KEYS and key not in unknown:
+                unknown.append(key)
+                notes.append(
+                    (
+                        "warn",
+                        'heap-device: unknown setting "%s" ignored (known settings: %s)'
+                        % (key, _KNOWN),
                     )
-                given[key] = None
-                continue
-            given[key] = source[key]
+                )
     settings = dict(DEFAULTS)
-    for key in CHECKS:
-        value = given.get(key)
-        if value is not None and value != "":  # a blank dashboard field means unset
-            settings[key] = _checked(key, value)
+    for setting in DECLARED:
+        if setting.name in given:
+            clean = checked(setting.name, given[setting.name])
+            if clean is not None:
+                settings[setting.name] = clean
     if settings["appId"] is None:
         raise HeapDeviceError(
             "heap-device: appId is missing: set it to your Heap environment ID (digits only) "
@@ -200,9 +270,15 @@ def resolve_settings(dest_config, tag_options=None):
     return settings, notes
 
 
-def _checked(key, value):
-    check, expected = CHECKS[key]
-    clean = check(value)
+def checked(key, value):
+    """A known setting's given value -> its clean value, or None when it counts as not set.
+
+    Raises HeapDeviceError naming the bad value and what the setting accepts.
+    """
+    setting = BY_NAME[key]
+    if value is None or (value == "" and setting.blank_is_unset):
+        return None
+    clean = setting.check(value)
     if clean is None:
         if key == "appId":
             raise HeapDeviceError(
@@ -210,6 +286,6 @@ def _checked(key, value):
                 "copy it from Heap's Account > Manage > Projects page" % (_show(value), APP_ID_MAX)
             )
         raise HeapDeviceError(
-            "heap-device: %s %s is not valid: use %s" % (key, _show(value), expected)
+            "heap-device: %s %s is not valid: use %s" % (key, _show(value), setting.accepts)
         )
     return clean

@@ -98,6 +98,8 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         url = urlsplit(self.path)
+        if self.server.fetched is not None:
+            self.server.fetched.append(url.path)
         page = self.server.pages.get(url.path)
         if page is not None:
             self._send(200, "text/html; charset=utf-8", page)
@@ -133,11 +135,20 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def make_server(
-    root, host="127.0.0.1", port=0, pages=None, mounts=None, headers=None, types=None, limit=None
+    root,
+    host="127.0.0.1",
+    port=0,
+    pages=None,
+    mounts=None,
+    headers=None,
+    types=None,
+    limit=None,
+    note_gets=False,
 ):
     """Bind a server for ``root`` (not yet serving); OSError if the address cannot be used.
 
-    ``types`` (suffix -> MIME type) and ``headers`` (sent on every answer) are added to ours.
+    ``types`` (suffix -> MIME type) and ``headers`` (sent on every answer) are added to ours;
+    ``limit``: data plane events kept; ``note_gets``: GET paths listed in server.fetched (bench).
     """
     server_class = ThreadingHTTPServer
     if ":" in host:  # an IPv6 address such as ::1
@@ -149,6 +160,7 @@ def make_server(
     server.headers = dict(headers or {})
     server.types = {**BUNDLE_TYPES, **(types or {})}
     server.dataplane = DataPlane(limit)
+    server.fetched = [] if note_gets else None
     shown = "[%s]" % host if ":" in host else host
     server.origin = "http://%s:%d" % (shown, server.server_address[1])
     server.url = server.origin + "/"

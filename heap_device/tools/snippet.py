@@ -5,8 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from heap_device.core import settings
 from heap_device.core.errors import HeapDeviceError
-from heap_device.core.settings import resolve_settings
 from heap_device.tools import UsageError
 from heap_device.tools.assets import TEMPLATES
 
@@ -86,14 +86,17 @@ def render_tag(adapter_bytes, base_url, options_text=None):
 
 
 def _check_options(options):
-    # The browser would refuse the same options with a console error; say it at build time.
-    try:
-        # appId usually comes from the RudderStack dashboard: a stand-in lets the rest be checked.
-        _, notes = resolve_settings({"appId": "1"}, options)
-    except HeapDeviceError as exc:
-        raise UsageError("--options: " + str(exc).removeprefix("heap-device: ")) from None
-    for level, text in notes:
-        if level == "warn":
-            raise UsageError(
-                "--options: " + text.removeprefix("heap-device: ").replace(" ignored", "")
-            )
+    # The browser would refuse the same options with a console error; say it at build time, from
+    # each setting's declaration. (appId usually comes from the dashboard: none is needed here.)
+    for key, value in options.items():
+        if key in settings.SDK_KEYS:
+            continue
+        if key not in settings.BY_NAME:
+            known = ", ".join(setting.name for setting in settings.DECLARED)
+            raise UsageError('--options: unknown setting "%s" (known settings: %s)' % (key, known))
+        try:
+            clean = settings.checked(key, value)
+        except HeapDeviceError as exc:
+            raise UsageError("--options: " + str(exc).removeprefix("heap-device: ")) from None
+        if clean is None and key == "appId":  # it would unset the dashboard's appId
+            raise UsageError("--options: appId is empty; give the digits or leave appId out")

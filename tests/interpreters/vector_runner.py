@@ -5,7 +5,7 @@ import sys
 
 import vectors
 
-from heap_device.core.calls import calls_for_json
+from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
@@ -23,9 +23,8 @@ def run():
     for (name, overrides, _, _, _), text in zip(vectors.CALLS, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
         try:
-            calls, notes = calls_for_json(text, settings)
-            got = [[method, list(args)] for method, args in calls]
-            out["calls"].append([name, got, _warns(notes)])
+            result = handle(text, settings)
+            out["calls"].append([name, result["calls"], _warns(result["notes"])])
         except Exception as error:  # reported, so the CPython side shows which row broke
             out["calls"].append([name, "raised " + repr(error), []])
     for name, config, options, _, _ in vectors.SETTINGS:

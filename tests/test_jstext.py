@@ -1,5 +1,5 @@
-"""The wire format: number and JSON text exactly as JavaScript writes them, and the
-order-preserving decoder that MicroPython falls back on."""
+"""JavaScript's text rules (core/jstext.py): number and JSON text exactly as JavaScript writes them,
+checked against Node."""
 
 import json
 import math
@@ -9,13 +9,9 @@ import struct
 import subprocess
 
 import pytest
-from conftest import run
-from hypothesis import given
 from hypothesis import strategies as st
-from vectors import CALLS
 
-from heap_device.core import wire
-from heap_device.core.calls import calls_for_json
+from heap_device.core import jstext
 
 json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8)
 json_scalars |= st.floats(allow_nan=False, allow_infinity=False)
@@ -72,7 +68,7 @@ def node_eval(expression_per_line, values):
 
 def test_number_text_matches_javascript_string():
     js = node_eval("(n) => String(n)", FLOATS + [0, 7, -12, 2**53])
-    ours = [wire.number_text(n) for n in FLOATS + [0, 7, -12, 2**53]]
+    ours = [jstext.number_text(n) for n in FLOATS + [0, 7, -12, 2**53]]
     assert ours == js
 
 
@@ -108,7 +104,7 @@ def random_json(rng, depth=0):
 
 def test_number_text_matches_javascript_for_random_floats():
     numbers = random_floats(2000, seed=7)
-    assert [wire.number_text(n) for n in numbers] == node_eval("(n) => String(n)", numbers)
+    assert [jstext.number_text(n) for n in numbers] == node_eval("(n) => String(n)", numbers)
 
 
 def test_encode_reproduces_what_javascript_wrote():
@@ -116,14 +112,14 @@ def test_encode_reproduces_what_javascript_wrote():
     rng = random.Random(11)
     values = [random_json(rng) for _ in range(1500)]
     for js_text in node_eval("(v) => JSON.stringify(v)", values):
-        assert wire.encode(json.loads(js_text)) == js_text
+        assert jstext.encode(json.loads(js_text)) == js_text
 
 
 def test_lone_surrogate_halves_are_escaped_as_javascript_does():
     # JSON.stringify escapes them; on MicroPython a raw half would not survive the crossing to JS.
     values = ["a\ud800b", "\udc00", ["x\udfff", {"k\ud800": "\ud83d"}], "\U0001f600", "\x00\x1f"]
     js_texts = node_eval("(v) => JSON.stringify(v)", values)
-    assert [wire.encode(v) for v in values] == js_texts
+    assert [jstext.encode(v) for v in values] == js_texts
     assert all(text.isascii() for text in js_texts[:3])
 
 
@@ -131,69 +127,26 @@ def test_encode_has_no_depth_limit():
     deep = []
     for _ in range(5000):
         deep = [deep]
-    assert wire.encode(deep) == "[" * 5001 + "]" * 5001
-
-
-@given(json_values)
-def test_ordered_decoding_equals_native_decoding(value):
-    text = json.dumps(value, ensure_ascii=False)
-    assert wire.decode_ordered(text) == json.loads(text)
-    spaced = json.dumps(value, indent=2)
-    assert wire.decode_ordered(spaced) == json.loads(spaced)
-
-
-def test_ordered_decoding_keeps_key_order():
-    decoded = wire.decode_ordered('{"z": 1, "a": {"y": 2, "b": 3}, "m": "q\\"}"}')
-    assert list(decoded) == ["z", "a", "m"]
-    assert list(decoded["a"]) == ["y", "b"]
-    assert decoded["m"] == 'q"}'
-
-
-@pytest.mark.parametrize("text", ["{", "[1,", '{"a" 1}', "[1] 2", "tru"])
-def test_ordered_decoding_rejects_broken_json(text):
-    with pytest.raises(ValueError):
-        wire.decode_ordered(text)
-
-
-@pytest.mark.parametrize("row", CALLS, ids=[row[0] for row in CALLS])
-def test_unordered_interpreter_path_gives_the_same_calls(monkeypatch, settings_for, row):
-    """Pretend dicts are unordered, as on MicroPython: every row must still come out the same."""
-    _, overrides, message, expected, _ = row
-    monkeypatch.setattr(wire, "ORDERED_DICTS", False)
-    calls, _ = run(message, settings_for(**overrides))
-    assert calls == expected
-
-
-def test_order_fallback_is_used_only_when_order_matters(monkeypatch, settings_for):
-    used = []
-    real = wire.decode_ordered
-    monkeypatch.setattr(wire, "ORDERED_DICTS", False)
-    monkeypatch.setattr(wire, "decode_ordered", lambda text: used.append(text) or real(text))
-    plain = json.dumps({"type": "track", "event": "E", "properties": {"a": {"b": 1}, "c": 2}})
-    calls_for_json(plain, settings_for())
-    assert used == []
-    twins = json.dumps({"type": "track", "event": "E", "properties": {"a.b": 1, "a": {"b": 2}}})
-    calls, _ = calls_for_json(twins, settings_for())
-    assert len(used) == 1 and calls == [("track", ["E", {"a.b": 2}])]
+    assert jstext.encode(deep) == "[" * 5001 + "]" * 5001
 
 
 def test_is_number_excludes_bool():
-    assert wire.is_number(1) and wire.is_number(1.5)
-    assert not wire.is_number(True) and not wire.is_number("1")
-    assert not wire.is_finite(math.inf) and not wire.is_finite(math.nan)
+    assert jstext.is_number(1) and jstext.is_number(1.5)
+    assert not jstext.is_number(True) and not jstext.is_number("1")
+    assert not jstext.is_finite(math.inf) and not jstext.is_finite(math.nan)
 
 
-def test_encode_for_uses_our_encoder_when_lone_surrogates_may_be_there():
+def test_dumps_for_uses_our_encoder_when_lone_surrogates_may_be_there():
     source = json.dumps({"s": "x\ud800y"})  # as JSON.stringify writes it: \ud800 escaped
     assert "\\ud800" in source
     value = json.loads(source)
-    assert wire.encode_for(value, source) == wire.encode(value)
+    assert jstext.dumps_for(value, source) == jstext.encode(value)
 
 
-def test_encode_for_native_text_parses_to_the_same_value():
+def test_dumps_for_native_text_parses_to_the_same_value():
     rng = random.Random(5)
     for _ in range(300):
         value = random_json(rng)
         source = json.dumps(value, ensure_ascii=False)
         if "\\ud" not in source:
-            assert json.loads(wire.encode_for(value, source)) == value
+            assert json.loads(jstext.dumps_for(value, source)) == value

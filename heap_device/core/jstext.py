@@ -1,32 +1,12 @@
-"""JSON in and out of the core, the same on CPython, Pyodide and MicroPython.
+"""JavaScript's text rules, written once: what `String(n)`, `JSON.stringify` and `.length` give.
 
-The adapter hands each message over as JSON text. Two interpreter differences matter here and
-are settled in this module only:
-
-- MicroPython's dicts do not keep insertion order, yet "later keys win" and JSON text inside a
-  property depend on it. `decode` is fast and native; `decode_ordered` numbers the keys in the
-  text so the native parser's result can be put back in order, used only when a message needs
-  order (see properties.py).
-- Number and string text must match what JavaScript would write, on every interpreter, so we
-  write JSON ourselves instead of trusting each interpreter's `json.dumps` float format.
+Heap runs in JavaScript, so every number written as text, every JSON text inside a property and
+every length limit must come out exactly as JavaScript would have it. We write this text
+ourselves rather than trust each interpreter's float format, so it is the same on CPython,
+MicroPython and Pyodide.
 """
 
 import json
-import sys
-from collections import OrderedDict
-
-# True where a plain dict iterates in insertion order (CPython 3.7+, Pyodide).
-ORDERED_DICTS = sys.implementation.name != "micropython"
-
-
-def decode(text):
-    """JSON text -> Python data, with the interpreter's native parser."""
-    return json.loads(text)
-
-
-def is_ordered(obj):
-    """Whether iterating this dict follows the order its keys arrived in."""
-    return ORDERED_DICTS or type(obj) is not dict
 
 
 def is_number(value):
@@ -36,6 +16,7 @@ def is_number(value):
 
 
 def is_finite(value):
+    """Whether a JSON number is finite (NaN and the infinities are not)."""
     return type(value) is int or (value == value and value not in (float("inf"), float("-inf")))
 
 
@@ -146,7 +127,7 @@ def encode(value):
     return "".join(out)
 
 
-def encode_for(value, source_text):
+def dumps_for(value, source_text):
     """JSON text of `value` for JSON.parse, where every string in `value` came from `source_text`.
 
     The native encoder is exact, and many times faster on MicroPython, except that it writes a
@@ -164,80 +145,23 @@ def _reversed_pairs(parts):
     return [parts[0]] + parts[:0:-1]
 
 
-# ---- order-preserving decoding (MicroPython's rare slow path) -------------------------------
-
-_WHITESPACE = b" \t\n\r"
-_COLON = ord(":")
-_BACKSLASH = ord("\\")
-
-
-def decode_ordered(text):
-    """JSON text -> data whose objects are OrderedDicts, keys in the order the text gives them.
-
-    Each key is numbered in place (`"name"` -> `"7:name"`), the native parser does the parsing,
-    and the numbers give every object its order back. Python only looks for string boundaries,
-    in bytes: indexing a str is O(n) on MicroPython (UTF-8 inside), indexing bytes is O(1).
-    """
-    data = text.encode() if type(text) is str else text
-    parts = []
-    start = pos = count = 0
-    size = len(data)
-    while True:
-        quote = data.find(b'"', pos)
-        if quote < 0:
-            break
-        end = data.find(b'"', quote + 1)
-        while end > 0 and _escaped(data, end):
-            end = data.find(b'"', end + 1)
-        if end < 0:
-            raise ValueError("unterminated string at byte %d" % quote)
-        after = end + 1
-        while after < size and data[after] in _WHITESPACE:
-            after += 1
-        if after < size and data[after] == _COLON:
-            parts.append(data[start : quote + 1])
-            parts.append(b"%d:" % count)
-            count += 1
-            start = quote + 1
-        pos = end + 1
-    parts.append(data[start:])
-    return _restore_order(json.loads(b"".join(parts).decode()))
+def utf16_length(text):
+    """How many UTF-16 code units JavaScript's `.length` gives for this string."""
+    if len(text.encode()) == len(text):
+        return len(text)
+    return len(text) + sum(1 for ch in text if ch > "\uffff")
 
 
-def _escaped(data, at):
-    """Whether the quote at byte `at` is escaped (an odd run of backslashes before it)."""
-    run = 0
-    at -= 1
-    while data[at] == _BACKSLASH:
-        run += 1
-        at -= 1
-    return run % 2 == 1
-
-
-def _restore_order(value):
-    # Iterative: no recursion limit on deep documents.
-    root = [value]
-    stack = [(root, 0)]
-    while stack:
-        parent, key = stack.pop()
-        item = parent[key]
-        if isinstance(item, dict):
-            numbered = []
-            for name, child in item.items():
-                number, _, name = name.partition(":")
-                numbered.append((int(number), name, child))
-            numbered.sort(key=_first)
-            ordered = OrderedDict()
-            for _, name, child in numbered:
-                ordered[name] = child  # a repeated key keeps its first place, last value (as JSON)
-            parent[key] = ordered
-            for name in ordered:
-                stack.append((ordered, name))
-        elif isinstance(item, list):
-            for i in range(len(item)):
-                stack.append((item, i))
-    return root[0]
-
-
-def _first(entry):
-    return entry[0]
+def cut(text, limit):
+    """The longest prefix of `text` within `limit` UTF-16 code units, whole characters only."""
+    if len(text) <= limit and len(text.encode()) <= limit:
+        return text
+    text = text[:limit]  # a code point is at least one unit, so nothing past here can fit
+    if utf16_length(text) <= limit:
+        return text
+    units = 0
+    for i, ch in enumerate(text):
+        units += 2 if ch > "\uffff" else 1
+        if units > limit:
+            return text[:i]
+    return text
