@@ -1,4 +1,4 @@
-"""SPEC sections 4 and 5, one row a rule (the rows live in vectors.py)."""
+"""docs/contract.md §4 and §5, one row a rule (the rows live in vectors.py)."""
 
 import copy
 import json
@@ -118,7 +118,7 @@ def test_handle_returns_everything_the_glue_needs_in_one_value(settings_for):
 
 
 def test_handle_decodes_the_text_once(monkeypatch, settings_for):
-    """One parse per message (docs/contract.md §6 costs nothing extra): count json.loads."""
+    """One parse per message (docs/contract.md §6): count the json.loads calls."""
     from heap_device.core import calls as calls_module
 
     parsed = []

@@ -150,3 +150,9 @@ def test_cli_options_check_accepts_what_the_browser_accepts(row):
     else:
         with pytest.raises(UsageError, match="unknown setting"):
             _check_options(options)
+
+
+def test_the_contract_names_every_declared_setting():
+    contract = (Path(__file__).resolve().parent.parent / "docs" / "contract.md").read_text("utf-8")
+    section = contract.split("\n## 2. Settings\n", 1)[1].split("\n## 3.", 1)[0]
+    assert [s.name for s in DECLARED if "`%s`" % s.name not in section] == []

@@ -1,4 +1,4 @@
-"""The contract as data: one row a rule of SPEC.md, run on CPython, MicroPython and Pyodide.
+"""The contract as data: one row a rule of docs/contract.md, run on CPython, MicroPython, Pyodide.
 
 Pure data, no imports: the interpreter runner loads this same file into MicroPython and Pyodide.
 Rows are (rule, settings overrides, message, expected calls, expected warning or None).

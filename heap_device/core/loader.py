@@ -1,4 +1,4 @@
-"""Which Heap loader to use and how to call it, as data (SPEC section 3).
+"""Which Heap loader to use and how to call it, as data (docs/contract.md §3).
 
 The browser glue only carries this out: stub, `heap.load(appId, config)`, async script tag.
 """
