@@ -45,6 +45,11 @@ from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from heap_device.tools.server import BUNDLE_TYPES  # noqa: E402
 
 WEB = BENCH / "web"
+# Heap's heap.js stand-in: the one the demo and e2e share where it exists, else the bench's own.
+try:
+    from heap_device.tools.server import STANDIN
+except ImportError:
+    STANDIN = WEB / "heap-standin.js"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
 SDK = REPO / "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js"
 HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
@@ -115,6 +120,16 @@ def cli(repo, *args, check=True):
     return done
 
 
+def build_with_tag(checkout, out, base_url, runtime, boot):
+    """Build one bundle and return its script tag, as this checkout's CLI does it: `build
+    --base-url` prints the tag where it can, `snippet --base-url` did before."""
+    options = ["--runtime", runtime, "--boot", boot]
+    if "--base-url" in cli(checkout, "build", "--help").stdout:
+        return cli(checkout, "build", "--out", str(out), "--base-url", base_url, *options).stdout
+    cli(checkout, "build", "--out", str(out), *options)
+    return cli(checkout, "snippet", "--base-url", base_url, *options).stdout
+
+
 def choices(help_text, option):
     """The choices `--option {a,b}` lists in argparse help text."""
     found = re.search(r"--%s \{([^}]*)\}" % re.escape(option), help_text)
@@ -171,9 +186,7 @@ def make_site(root, variants, sources):
             tag = '<script src="/baseline/heap-baseline.js"></script>\n'
         else:
             source, runtime, boot = sources[variant]
-            options = ["--runtime", runtime, "--boot", boot]
-            cli(source, "build", "--out", str(root / variant), *options)
-            tag = cli(source, "snippet", "--base-url", "/" + variant, *options).stdout
+            tag = build_with_tag(source, root / variant, "/" + variant, runtime, boot)
         for mode, events in (("first", 1), ("loss", LOSS_EVENTS)):
             html = page_html(tag, events)
             (root / ("%s-%s.html" % (variant, mode))).write_text(html, encoding="utf-8")
@@ -231,7 +244,7 @@ class Browser:
         self.browser = playwright.chromium.launch(**launch)
         self.server = server
         self.origin = "http://127.0.0.1:%d" % server.server_address[1]
-        self.standin = (WEB / "heap-standin.js").read_text(encoding="utf-8")
+        self.standin = STANDIN.read_text(encoding="utf-8")
 
     def open(self, url):
         """A cold context and page, with a DevTools session counting main-thread time (the
@@ -347,7 +360,7 @@ def first_call_run(browser, variant):
         startup_ms = main_thread_ms(cdp)
         got = page.evaluate(
             """() => ({
-            calls: window.__heapCalls.map(c => c[0] === 'track' ? [c[0], c[1]] : [c[0]]),
+            calls: window.__benchCalls(),
             longTasks: window.__longTasks,
             heapRequestedAt: (performance.getEntriesByType('resource')
               .find(e => /heap_config|heap-\\d/.test(e.name)) || {}).startTime,
@@ -390,9 +403,7 @@ def loss_run(browser, variant):
         except Exception:  # noqa: BLE001 - a timeout is a result here: count what arrived
             pass
         time.sleep(0.5)  # late or duplicate calls would show up now
-        names = page.evaluate(
-            "(window.__heapCalls || []).filter(c => c[0] === 'track').map(c => c[1])"
-        )
+        names = page.evaluate("window.__benchCalls().filter(c => c[0] === 'track').map(c => c[1])")
         last_at = page.evaluate("window.__lastCallAt")
     finally:
         context.close()

@@ -78,6 +78,14 @@
     return p;
   }
 
+  // Heap's calls so far as [method] or, for track, [method, event name]: the stand-in keeps each
+  // as [method, first argument] or as [method, [arguments]].
+  window.__benchCalls = function () {
+    return (window.__heapCalls || []).map(function (c) {
+      return c[0] === 'track' ? [c[0], Array.isArray(c[1]) ? c[1][0] : c[1]] : [c[0]];
+    });
+  };
+
   /* Hand `n` copies of one message (the SDK's own, with the small or large properties) to the
    * integration the SDK created, in one synchronous loop, and resolve once Heap has received
    * all of them (a worker build answers later, so the promise is what waits, not a poll).
