@@ -311,3 +311,15 @@ def test_build_refuses_folders_no_build_belongs_in(where, tmp_path):
 def test_demo_refuses_a_bad_app_id(app_id):
     result = run("demo", "--app-id", app_id)
     one_line_error(result, "--app-id")
+
+
+@pytest.mark.parametrize("base", ["heap", "./heap", "../heap", "heap/"])
+def test_relative_base_urls_are_refused(base, built):
+    # A relative src resolves against each page's own path: /shop/cart would load /shop/cart/heap.
+    result = run("snippet", "--from", str(built), "--base-url", base)
+    one_line_error(result, "is relative", "start it with / or http(s)://")
+
+
+def test_ports_outside_the_range_are_one_line(tmp_path):
+    for port in ("99999", "65536", "-1", "http"):
+        one_line_error(run("demo", "--port", port, cwd=tmp_path), "not a port: use 1-65535")
