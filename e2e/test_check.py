@@ -288,3 +288,36 @@ def test_check_usage_errors(args, capsys):
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("heap-device: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "policy, bundle, problem",
+    [
+        ("script-src 'self' 'wasm-unsafe-eval'", "http://a.test:8000/heap", None),
+        (
+            "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'",
+            "http://a.test:8000/heap",
+            "worker-src does not allow the worker "
+            "(http://a.test:8000/heap/heap-device-runtime.js): add 'self' to worker-src "
+            "(or the build runs on the main thread)",
+        ),
+        (
+            "default-src 'self' https://cdn.test 'wasm-unsafe-eval'",
+            "https://cdn.test/heap",
+            "default-src does not allow the worker (blob:http://a.test:8000/): add blob: to "
+            "worker-src (or the build runs on the main thread)",
+        ),
+        (
+            "default-src 'self' https://cdn.test 'wasm-unsafe-eval'; worker-src blob:",
+            "https://cdn.test/heap",
+            None,
+        ),
+    ],
+)
+def test_a_worker_build_needs_worker_src(policy, bundle, problem):
+    """The worker build (no 'unsafe-eval'): its worker comes from the page's origin, or from a
+    blob: URL when the bundle is elsewhere; worker-src (or its fallbacks) must allow that."""
+    found = []
+    build = {"runtime": "micropython", "boot": "worker"}
+    check.check_policy(policy, "CSP", build, bundle, "http://a.test:8000", "sha384-x", found.append)
+    assert found == ([] if problem is None else ["CSP: " + problem])
