@@ -362,7 +362,7 @@ def markdown(results, results_path=None):
         "the same for all: the real RudderStack SDK (`@rudderstack/analytics-js` bundled UMD",
         "build), a source config with one Heap.io device-mode destination (`getSourceConfig`),",
         "the integration's script tag before it, and Heap's CDN answered by a recording stand-in",
-        "(`bench/web/heap-standin.js`) through a Playwright route. Every other host is refused;",
+        "(`static/demo/heap-standin.js`) through a Playwright route. Every other host is refused;",
         "the data plane is the local server. The builds are every `--runtime`/`--boot` pair that",
         "`heap-device build --help` offers (read at run time); *(default)* is the one built",
         "without options.",

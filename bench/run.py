@@ -27,10 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -42,17 +39,12 @@ import mainthread  # noqa: E402  (bench/mainthread.py: Chromium's main-thread ac
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.tools.server import BUNDLE_TYPES  # noqa: E402
+from heap_device.tools import server as local_server  # noqa: E402
+from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"
-# Heap's heap.js stand-in: the one the demo and e2e share where it exists, else the bench's own.
-try:
-    from heap_device.tools.server import STANDIN
-except ImportError:
-    STANDIN = WEB / "heap-standin.js"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
 SDK = REPO / "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js"
-HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
 LOSS_EVENTS = 1000
 SETTLE_MS = 1000  # start-up is counted until this long after the first Heap call
 KINDS = ("small", "large")
@@ -78,28 +70,6 @@ try {
 } catch (e) { window.__longTasks = null; }
 </script>
 """
-
-
-class _Site(SimpleHTTPRequestHandler):
-    """The bench's site; every GET path is noted (server.fetched), so the bytes a page fetched
-    are counted on the server, whoever asked for them (the page or a worker)."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
-
-    def do_GET(self):
-        self.server.fetched.append(self.path.split("?")[0])
-        super().do_GET()
-
-    def do_POST(self):  # the RudderStack data plane: accept and forget
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"OK")
-
-    def log_message(self, *args):
-        pass
 
 
 def cli_module(repo):
@@ -594,9 +564,9 @@ def main(argv=None):
     for scratch in root.glob("scratch-*"):
         shutil.rmtree(scratch)
     print("bench: %s (default build: %s)" % (", ".join(variants), defaults), flush=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
-    server.fetched = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Our one local server; its data plane accepts and forgets, every GET path is noted
+    # (server.fetched), so the bytes a page fetched are counted whoever asked (page or worker).
+    server = local_server.start(root, limit=0, note_gets=True)
     try:
         make_site(root, variants, sources)
         raw = {v: {"first": [], "loss": []} for v in variants}

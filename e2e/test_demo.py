@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from heap_device.tools import demo
+from heap_device.tools.server import STANDIN as STANDIN_FILE
 
 REPO = Path(__file__).resolve().parent.parent
-STANDIN = (REPO / "static" / "demo" / "heap-standin.js").read_text(encoding="utf-8")
+STANDIN = STANDIN_FILE.read_text(encoding="utf-8")
 BOOT_MS = 60_000
 ISO = "2026-11-28T10:30:00.000Z"
 
@@ -230,7 +231,7 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
         "els => els.reverse().flatMap(e => Array.from(e.querySelectorAll('.heap-call'),"
         " c => JSON.parse(c.dataset.call)))"
     )
-    received = page.evaluate("heapStandin.calls.map(c => [c.method, c.args])")
+    received = page.evaluate("window.__heapCalls")
     assert shown == received and len(received) == 10
 
     # Start-up timeline complete; the data plane got every message the SDK sends on.
@@ -240,7 +241,7 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
         ), mark
     page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 9")
     assert page.locator("#entries .dp-ok").count() == 9  # every call but reset
-    paths = {e["path"] for e in server.demo.events_since(0)}
+    paths = {e["path"] for e in server.dataplane.events_since(0)}
     assert paths == {"/v1/track", "/v1/identify", "/v1/group", "/v1/page", "/v1/alias"}
 
 
