@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import RUNTIME_FILES
+from heap_device.tools.bundle import BOOTS, RUNTIME_FILES
 from heap_device.tools.output import MANIFEST
 from heap_device.tools.snippet import check_base_url, parse_options
 
@@ -32,6 +32,8 @@ JS_TYPES = {
 }
 TIMEOUT_S = 20
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The boot that needs no 'unsafe-eval' (PyScript's core evaluates strings).
+STRICT_BOOT = next(b for b in BOOTS if b != "pyscript")
 # The worker build's worker script, beside heap-device.js (bundle.py writes it).
 WORKER_SCRIPT = "heap-device-runtime.js"
 BUILD_LINE = re.compile(r"^\s*var BUILD = (\{.*\});$", re.MULTILINE)
@@ -203,7 +205,7 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report):
         if boot == "pyscript" and "'unsafe-eval'" not in keywords:
             report(
                 f"{where}: {name} lacks 'unsafe-eval', which PyScript needs to start: add it, or "
-                "build with --boot direct (MicroPython without PyScript needs no eval)"
+                f"build with --boot {STRICT_BOOT} (MicroPython without PyScript needs no eval)"
             )
     name, connect = effective(policy, "connect-src")
     if connect is not None and not sources_allow(connect, base + "/", page_origin):
