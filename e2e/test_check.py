@@ -324,3 +324,13 @@ def test_a_worker_build_needs_worker_src(policy, bundle, problem):
     build = {"runtime": "micropython", "boot": "worker"}
     check.check_policy(policy, "CSP", build, bundle, "http://a.test:8000", "sha384-x", found.append)
     assert found == ([] if problem is None else ["CSP: " + problem])
+
+
+def test_a_site_that_does_not_answer(tmp_path, capsys):
+    quiet = server.make_server(tmp_path)  # bound, then closed: nothing listens on its port
+    url = quiet.url
+    quiet.server_close()
+    assert cli.main(["check", url]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert problems(lines)[0].startswith("heap-device check: cannot reach %s (" % url)
+    assert lines[0].endswith("check the URL and that the site is up")

@@ -244,6 +244,9 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
         raise UsageError(f"check {url!r}: give the full URL, e.g. https://www.example.com/heap")
     tag = _read_tag(tag_file) if tag_file else None
     first = fetch(url)
+    if first.status is None:
+        report(f"cannot reach {url} ({first.error}): check the URL and that the site is up")
+        return _verdict(problems, out)
     page = page_tag = None
     if first.status == 200 and first.mime() == "text/html":
         found = parse_html(first.body.decode("utf-8", "replace"))
