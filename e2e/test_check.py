@@ -10,19 +10,22 @@ import shutil
 import pytest
 
 from heap_device.tools import check, cli, server
+from heap_device.tools.bundle import BOOTS
 from heap_device.tools.snippet import integrity
 
+# The build without PyScript (no 'unsafe-eval'), whatever it is called.
+STRICT = next(b for b in BOOTS if b != "pyscript")
 GOOD_CSP = {
     "pyscript": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
-    "direct": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'",
+    STRICT: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'",
 }
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """Two builds (PyScript and direct boot), each with the tag build printed for /heap."""
+    """Two builds (PyScript, and without it), each with the tag build printed for /heap."""
     root = tmp_path_factory.mktemp("builds")
-    for boot in ("pyscript", "direct"):
+    for boot in ("pyscript", STRICT):
         args = ["build", "--out", str(root / boot), "--base-url", "/heap", "--boot", boot]
         assert cli.main(args) == 0
     return root
@@ -64,7 +67,7 @@ def problems(lines):
     return lines[:-1]
 
 
-@pytest.mark.parametrize("boot", ["pyscript", "direct"])
+@pytest.mark.parametrize("boot", ["pyscript", STRICT])
 def test_a_sound_deploy_passes(site, capsys, boot):
     s = site(boot=boot, headers={"Content-Security-Policy": GOOD_CSP[boot]})
     status, lines = s.check(s.url, capsys=capsys)
@@ -128,9 +131,9 @@ def test_wrong_mime_types(site, capsys, suffix, served, words):
 
 
 def test_a_stale_tag_is_an_sri_mismatch(site, builds, capsys):
-    # The page carries the tag of the PyScript build; the direct build was uploaded since.
+    # The page carries the tag of the PyScript build; the other build was uploaded since.
     stale = (builds / "pyscript" / "heap-device.tag.html").read_text(encoding="utf-8")
-    s = site(boot="direct", tag=stale)
+    s = site(boot=STRICT, tag=stale)
     status, lines = s.check(s.url, capsys=capsys)
     served = integrity((s.root / "heap" / "heap-device.js").read_bytes())
     assert status == 1
@@ -164,30 +167,30 @@ def test_bad_options_in_the_page_tag(site, builds, capsys):
             "pyscript",
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'",
             "script-src lacks 'unsafe-eval', which PyScript needs to start: add it, or build "
-            "with --boot direct",
+            "with --boot %s" % STRICT,
         ),
         (
-            "direct",
+            STRICT,
             "default-src 'self'; script-src 'self'",
             "script-src lacks 'wasm-unsafe-eval', so the runtime's WebAssembly cannot compile",
         ),
         (
-            "direct",
+            STRICT,
             "default-src 'self' 'wasm-unsafe-eval'; connect-src https://api.example.com",
             "connect-src does not allow",
         ),
         (
-            "direct",
+            STRICT,
             "script-src https://cdn.example.com 'wasm-unsafe-eval'",
             "script-src does not allow",
         ),
         (
-            "direct",
+            STRICT,
             "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'",
             "default-src does not allow",
         ),
         (
-            "direct",
+            STRICT,
             "script-src 'strict-dynamic' 'wasm-unsafe-eval'",
             "uses 'strict-dynamic', which ignores host sources: add 'sha384-",
         ),
@@ -202,9 +205,9 @@ def test_a_csp_that_would_block_the_runtime(site, capsys, boot, policy, words):
 
 
 def test_a_csp_in_a_meta_tag_counts_too(site, builds, capsys):
-    good = (builds / "direct" / "heap-device.tag.html").read_text(encoding="utf-8")
+    good = (builds / STRICT / "heap-device.tag.html").read_text(encoding="utf-8")
     meta = '<meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
-    s = site(boot="direct", tag=meta + good)
+    s = site(boot=STRICT, tag=meta + good)
     status, lines = s.check(s.url, capsys=capsys)
     assert status == 1
     assert "<meta> Content-Security-Policy: script-src lacks 'wasm-unsafe-eval'" in lines[0]
@@ -214,7 +217,7 @@ def test_a_bundle_on_another_origin_needs_cors(tmp_path, builds, capsys):
     """The page on one origin, the bundle on another: each file needs Access-Control-Allow-Origin,
     and the page's CSP must name the bundle's origin."""
     bundle_root = tmp_path / "cdn"
-    shutil.copytree(builds / "direct", bundle_root / "heap")
+    shutil.copytree(builds / STRICT, bundle_root / "heap")
     cdn = server.start(bundle_root)
     shop = None
     try:
@@ -288,3 +291,36 @@ def test_check_usage_errors(args, capsys):
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("heap-device: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "policy, bundle, problem",
+    [
+        ("script-src 'self' 'wasm-unsafe-eval'", "http://a.test:8000/heap", None),
+        (
+            "script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'",
+            "http://a.test:8000/heap",
+            "worker-src does not allow the worker "
+            "(http://a.test:8000/heap/heap-device-runtime.js): add 'self' to worker-src "
+            "(or the build runs on the main thread)",
+        ),
+        (
+            "default-src 'self' https://cdn.test 'wasm-unsafe-eval'",
+            "https://cdn.test/heap",
+            "default-src does not allow the worker (blob:http://a.test:8000/): add blob: to "
+            "worker-src (or the build runs on the main thread)",
+        ),
+        (
+            "default-src 'self' https://cdn.test 'wasm-unsafe-eval'; worker-src blob:",
+            "https://cdn.test/heap",
+            None,
+        ),
+    ],
+)
+def test_a_worker_build_needs_worker_src(policy, bundle, problem):
+    """The worker build (no 'unsafe-eval'): its worker comes from the page's origin, or from a
+    blob: URL when the bundle is elsewhere; worker-src (or its fallbacks) must allow that."""
+    found = []
+    build = {"runtime": "micropython", "boot": "worker"}
+    check.check_policy(policy, "CSP", build, bundle, "http://a.test:8000", "sha384-x", found.append)
+    assert found == ([] if problem is None else ["CSP: " + problem])

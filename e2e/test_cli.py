@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from heap_device.tools import assets, cli
+from heap_device.tools.bundle import BOOTS
+
+# The build without PyScript (no 'unsafe-eval'), whatever it is called.
+STRICT = next(b for b in BOOTS if b != "pyscript")
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -89,20 +93,20 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert '"browser/main.py"' in adapter and "tools/" not in adapter
 
 
-def test_direct_boot_build_has_no_pyscript(tmp_path):
+def test_a_build_without_pyscript_has_no_pyscript(tmp_path):
     out = tmp_path / "heap"
     (out / "pyscript").mkdir(parents=True)  # an empty folder: nothing of anyone's is lost
-    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     files = files_in(out)
     assert not [f for f in files if f.startswith("pyscript/")]
     assert "micropython/micropython.wasm" in files
-    assert '"boot": "direct"' in (out / "heap-device.js").read_text(encoding="utf-8")
+    assert '"boot": "%s"' % STRICT in (out / "heap-device.js").read_text(encoding="utf-8")
 
 
 def test_snippet_hashes_the_build_it_is_given_not_a_re_render(tmp_path):
-    # Built for --boot direct, the tag used to be rendered for the default boot: SRI mismatch.
+    # Built for another boot, the tag used to be rendered for the default one: SRI mismatch.
     out = tmp_path / "heap"
-    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     result = run("snippet", "--from", str(out), "--base-url", "https://cdn.example.test/heap/")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
@@ -118,7 +122,7 @@ def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
     out = tmp_path / "heap"
     options = '{"trackPageCalls": true}'
     result = run(
-        "build", "--out", str(out), "--boot", "direct", "--base-url", "/heap", "--options", options
+        "build", "--out", str(out), "--boot", STRICT, "--base-url", "/heap", "--options", options
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
@@ -272,7 +276,8 @@ def test_build_never_deletes_what_it_did_not_write(tmp_path):
     assert {p: p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()} == theirs
     # --force writes beside them and keeps them, through a rebuild of another kind too.
     assert run("build", "--out", str(site), "--force").returncode == 0
-    assert run("build", "--out", str(site), "--force", "--boot", "direct").returncode == 0
+    assert run("build", "--out", str(site), "--force", "--boot", "pyscript").returncode == 0
+    assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
     for path, text in theirs.items():
         assert path.read_text(encoding="utf-8") == text
     assert not (site / "pyscript" / "core.js").exists()  # the build's own file went
@@ -280,9 +285,11 @@ def test_build_never_deletes_what_it_did_not_write(tmp_path):
 
 def test_rebuild_replaces_only_its_own_files(tmp_path):
     out = tmp_path / "heap"
-    assert run("build", "--out", str(out), "--base-url", "/heap").returncode == 0
+    assert (
+        run("build", "--out", str(out), "--base-url", "/heap", "--boot", "pyscript").returncode == 0
+    )
     assert (out / "pyscript" / "core.js").is_file()
-    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     assert not (out / "pyscript").exists() and not (out / "heap-device.tag.html").exists()
     (out / "extra.txt").write_text("a user's file", encoding="utf-8")
     one_line_error(run("build", "--out", str(out)), "'extra.txt'")
@@ -311,3 +318,15 @@ def test_build_refuses_folders_no_build_belongs_in(where, tmp_path):
 def test_demo_refuses_a_bad_app_id(app_id):
     result = run("demo", "--app-id", app_id)
     one_line_error(result, "--app-id")
+
+
+@pytest.mark.parametrize("base", ["heap", "./heap", "../heap", "heap/"])
+def test_relative_base_urls_are_refused(base, built):
+    # A relative src resolves against each page's own path: /shop/cart would load /shop/cart/heap.
+    result = run("snippet", "--from", str(built), "--base-url", base)
+    one_line_error(result, "is relative", "start it with / or http(s)://")
+
+
+def test_ports_outside_the_range_are_one_line(tmp_path):
+    for port in ("99999", "65536", "-1", "http"):
+        one_line_error(run("demo", "--port", port, cwd=tmp_path), "not a port: use 1-65535")

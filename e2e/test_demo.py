@@ -7,6 +7,9 @@ every request must stay on the demo server, and nothing in the page may execute 
 HEAP_DEVICE_SCREENSHOT=1 also writes the scripted session's screenshot to docs/demo.png.
 """
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
@@ -378,3 +381,19 @@ def test_command_prints_url_and_stops_on_ctrl_c():
         proc.kill()
     assert proc.returncode == 0, err
     assert "stopped" in out and err == ""
+
+
+def test_the_tag_to_copy_is_a_production_tag(server):
+    """The copyable tag has no debug and no stand-in scriptUrl (a site copying it would log every
+    event and load Heap from the demo server); its SRI is the served heap-device.js's."""
+    with urllib.request.urlopen(server.url) as r:
+        page = r.read().decode("utf-8")
+    shown = re.search(r'<pre class="code" id="production-tag">(.*?)</pre>', page, re.S)
+    assert shown, "the page shows no tag to copy"
+    tag = html.unescape(shown.group(1))
+    options = json.loads(html.unescape(re.search(r'data-options="([^"]*)"', tag).group(1)))
+    assert options == {"trackPageCalls": True}
+    with urllib.request.urlopen(server.url + "heap/heap-device.js") as r:
+        served = r.read()
+    digest = base64.b64encode(hashlib.sha384(served).digest()).decode()
+    assert 'integrity="sha384-%s"' % digest in tag

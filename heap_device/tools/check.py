@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import RUNTIME_FILES
+from heap_device.tools.bundle import BOOTS, RUNTIME_FILES
 from heap_device.tools.output import MANIFEST
 from heap_device.tools.snippet import check_base_url, parse_options
 
@@ -32,6 +32,10 @@ JS_TYPES = {
 }
 TIMEOUT_S = 20
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The boot that needs no 'unsafe-eval' (PyScript's core evaluates strings).
+STRICT_BOOT = next(b for b in BOOTS if b != "pyscript")
+# The worker build's worker script, beside heap-device.js (bundle.py writes it).
+WORKER_SCRIPT = "heap-device-runtime.js"
 BUILD_LINE = re.compile(r"^\s*var BUILD = (\{.*\});$", re.MULTILINE)
 
 
@@ -201,7 +205,7 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report):
         if boot == "pyscript" and "'unsafe-eval'" not in keywords:
             report(
                 f"{where}: {name} lacks 'unsafe-eval', which PyScript needs to start: add it, or "
-                "build with --boot direct (MicroPython without PyScript needs no eval)"
+                f"build with --boot {STRICT_BOOT} (MicroPython without PyScript needs no eval)"
             )
     name, connect = effective(policy, "connect-src")
     if connect is not None and not sources_allow(connect, base + "/", page_origin):
@@ -210,11 +214,17 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report):
             f"{origin_of(base)} (or 'self' when the bundle is on the page's origin) to {name}"
         )
     if boot == "worker":
+        # A worker must come from the page's origin: from another one the adapter starts it
+        # from a blob: URL that imports the runtime script.
         name, worker = effective(policy, "worker-src")
-        if worker is not None and not sources_allow(worker, base + "/", page_origin):
+        if origin_of(base) == page_origin:
+            needed, source = base + "/" + WORKER_SCRIPT, "'self'"
+        else:
+            needed, source = "blob:%s/" % page_origin, "blob:"
+        if worker is not None and not sources_allow(worker, needed, page_origin):
             report(
-                f"{where}: {name} does not allow workers from {base}/: add {origin_of(base)} "
-                f"(or 'self') to worker-src"
+                f"{where}: {name} does not allow the worker ({needed}): add {source} to "
+                "worker-src (or the build runs on the main thread)"
             )
 
 
@@ -383,7 +393,7 @@ def _check_file(base, name, got, asked_from, build, page, report):
                 "(or *) with the bundle's files"
             )
     coep = (page.header("Cross-Origin-Embedder-Policy") or "") if page is not None else ""
-    if build.get("boot") == "worker" and "worker" in name.rsplit("/", 1)[-1] and coep:
+    if build.get("boot") == "worker" and name == WORKER_SCRIPT and coep:
         if not got.header("Cross-Origin-Embedder-Policy"):
             report(
                 f"cross-origin: the page sends Cross-Origin-Embedder-Policy: {coep}, so the "
