@@ -48,7 +48,7 @@ def cross_origin_tag(origin, bundle="micropython"):
 
 
 def csp_everywhere(site, watch, policy):
-    site.add_headers(".", {"Content-Security-Policy": policy})
+    site.add_headers({"Content-Security-Policy": policy})
     # The test page's own favicon (<link rel="icon" href="data:,">) is not ours to allow.
     watch.expected_errors.append(r"^Loading the image 'data:,' violates")
 
