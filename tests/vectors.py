@@ -462,6 +462,13 @@ CALLS = [
         None,
     ),
     (
+        "event: circular-reference mark dropped, object keys still in their order",
+        {},
+        t({"a": [{"z": 1, "y": 2, "x": 3}, MARK]}),
+        [["track", ["E", {"a": '[{"z":1,"y":2,"x":3}]'}]]],
+        None,
+    ),
+    (
         "event: circular-reference mark as an object's value inside an array stays",
         {},
         t({"a": [{"s": MARK}]}),
