@@ -129,6 +129,13 @@ CALLS = [
         None,
     ),
     (
+        "identify: an identity with a lone surrogate half is kept as it is",
+        {},
+        ident({"t": "w\udfff"}, "u\ud800"),
+        [["identify", ["u\ud800"]], ["addUserProperties", [{"t": "w\udfff"}]]],
+        None,
+    ),
+    (
         "identify: a placeholder inside a longer id is fine",
         {},
         ident({}, "user-17"),
@@ -314,6 +321,13 @@ CALLS = [
         {},
         {"type": "track", "event": 1e-7},
         [["track", ["1e-7", {}]]],
+        None,
+    ),
+    (
+        "track: lone surrogate halves are kept, each one unit (JSON.stringify escapes them)",
+        {},
+        {"type": "track", "event": "x" * 254 + "\ud800y", "properties": {"k\udc00": "v\ud800"}},
+        [["track", ["x" * 254 + "\ud800", {"k\udc00": "v\ud800"}]]],
         None,
     ),
     (
