@@ -11,7 +11,7 @@ import pytest
 
 from heap_device.tools import check, cli, server
 from heap_device.tools.bundle import BOOTS
-from heap_device.tools.snippet import integrity
+from heap_device.tools.snippet import integrity, snippet_from
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
 STRICT = next(b for b in BOOTS if b != "pyscript")
@@ -334,3 +334,53 @@ def test_a_site_that_does_not_answer(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert problems(lines)[0].startswith("heap-device check: cannot reach %s (" % url)
     assert lines[0].endswith("check the URL and that the site is up")
+
+
+def worker_build(builds, folder):
+    """The build without PyScript, as a worker build (made one here if that boot is not yet)."""
+    shutil.copytree(builds / STRICT, folder)
+    adapter = folder / "heap-device.js"
+    text = adapter.read_text(encoding="utf-8")
+    if '"boot": "worker"' not in text:
+        adapter.write_text(text.replace('"boot": "%s"' % STRICT, '"boot": "worker"'), "utf-8")
+        (folder / check.WORKER_SCRIPT).write_text("// the worker's script\n", encoding="utf-8")
+        manifest = folder / "heap-device.files.json"
+        names = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        manifest.write_text(json.dumps({"files": names + [check.WORKER_SCRIPT]}), "utf-8")
+    tag = snippet_from(folder, "/heap")
+    (folder / "heap-device.tag.html").write_text(tag, encoding="utf-8")
+    return tag
+
+
+@pytest.mark.parametrize(
+    "policy, expected",
+    [
+        ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'", []),
+        (
+            "default-src 'self'; script-src 'self'",
+            [
+                "Content-Security-Policy header: script-src lacks 'wasm-unsafe-eval'",
+                "heap-device-runtime.js's Content-Security-Policy header (the worker's policy): "
+                "script-src lacks 'wasm-unsafe-eval'",
+            ],
+        ),
+        (  # worker-src binds the page that starts the worker, not the worker itself
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'",
+            ["Content-Security-Policy header: worker-src does not allow the worker"],
+        ),
+    ],
+)
+def test_a_worker_takes_the_policy_of_its_own_script(tmp_path, builds, capsys, policy, expected):
+    tag = worker_build(builds, tmp_path / "heap")
+    page = ("<!doctype html><head>%s</head>" % tag).encode("utf-8")
+    site = server.start(tmp_path, pages={"/": page}, headers={"Content-Security-Policy": policy})
+    try:
+        status = cli.main(["check", site.url])
+        lines = capsys.readouterr().out.splitlines()
+    finally:
+        server.stop(site)
+    assert status == (1 if expected else 0), lines
+    found = problems(lines) if expected else []
+    assert len(found) == len(expected)
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith("heap-device check: " + start), line

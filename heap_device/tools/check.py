@@ -178,15 +178,21 @@ def sources_allow(sources, url, page_origin):
     return any(source_allows(s, url, page_origin) for s in sources)
 
 
-def check_policy(text, where, build, base, page_origin, adapter_sri, report):
-    """Report what in one policy would stop the runtime."""
+def check_policy(text, where, build, base, page_origin, adapter_sri, report, in_worker=False):
+    """Report what in one policy would stop the runtime.
+
+    ``in_worker``: the policy of the worker script's own response, which binds the worker (its
+    'self' is the bundle's origin; it loads the runtime's modules, not heap-device.js).
+    """
     policy = parse_policy(text)
-    adapter = base + "/heap-device.js"
+    adapter = base + ("/" if in_worker else "/heap-device.js")
+    if in_worker:
+        page_origin = origin_of(base)
     boot = build.get("boot")
     name, script = effective(policy, "script-src")
     if script is not None:
         keywords = {s.lower() for s in script}
-        if "'strict-dynamic'" in keywords:
+        if "'strict-dynamic'" in keywords and not in_worker:
             if adapter_sri not in script and not any(k.startswith("'nonce-") for k in keywords):
                 report(
                     f"{where}: {name} uses 'strict-dynamic', which ignores host sources: add "
@@ -213,7 +219,7 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report):
             f"{where}: {name} does not allow {base}/ (the .py and .wasm files are fetched): add "
             f"{origin_of(base)} (or 'self' when the bundle is on the page's origin) to {name}"
         )
-    if boot == "worker":
+    if boot == "worker" and not in_worker:
         # A worker must come from the page's origin: from another one the adapter starts it
         # from a blob: URL that imports the runtime script.
         name, worker = effective(policy, "worker-src")
@@ -285,9 +291,12 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
         return _verdict(problems, out)
     adapter_sri = sri_of(adapter.body)
     files = _files_of(base, build, asked_from)
+    worker_script = None
     for name in files:
         got = adapter if name == "heap-device.js" else fetch(base + "/" + name, asked_from)
         _check_file(base, name, got, asked_from, build, page, report)
+        if name == WORKER_SCRIPT and got.status == 200:
+            worker_script = got
 
     if page_tag is not None:
         _check_tag(page_tag, base, page_origin, adapter.body, report, "the page's tag")
@@ -306,6 +315,12 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
         ]
         for text, where in policies:
             check_policy(text, where, build, base, page_origin, adapter_sri, report)
+    # A worker started from its URL (the bundle on the page's origin) takes the policy of its
+    # script's own response; a blob: worker (another origin) takes the page's, checked above.
+    if build.get("boot") == "worker" and worker_script is not None and not cross:
+        for text in _policies(worker_script):
+            where = f"{WORKER_SCRIPT}'s Content-Security-Policy header (the worker's policy)"
+            check_policy(text, where, build, base, page_origin, adapter_sri, report, True)
     return _verdict(problems, out, len(files), base)
 
 
