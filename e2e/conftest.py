@@ -124,14 +124,6 @@ def site(tmp_path_factory):
     local_server.stop(server)
 
 
-@pytest.fixture(autouse=True)
-def _headers_per_test(site):
-    saved = dict(site.server.headers)
-    yield
-    site.server.headers.clear()
-    site.server.headers.update(saved)
-
-
 @pytest.fixture
 def other_origin(site):
     """A second local origin (another port) serving the same files, as a CDN would: with CORS."""
@@ -200,10 +192,13 @@ def watch(page, site):
             r.abort()
 
     page.route("**/*", route)
+    headers = dict(site.server.headers)  # a test may add some (site.add_headers): for it only
     page.on("pageerror", lambda exc: seen.page_errors.append(str(exc)))
     page.on("console", lambda msg: seen.console.append((msg.type, msg.text)))
     page.set_default_timeout(BOOT_TIMEOUT_MS)
     yield seen
+    site.server.headers.clear()
+    site.server.headers.update(headers)
     assert seen.strays == [], "requests left 127.0.0.1"
     assert seen.page_errors == [], "errors reached the page"
     assert seen.unexpected_errors() == [], "unexpected console errors"
