@@ -52,7 +52,7 @@ WARMUP = 20  # messages of each kind before timing; they also size the batches
 # A batch holds as many messages as fit in BATCH_TASK_MS of main-thread time and BATCH_WALL_MS of
 # waiting (a worker build answers at the worker's pace), within BATCH_MIN..BATCH_MAX.
 BATCH_TASK_MS = 150
-BATCH_WALL_MS = 1500
+BATCH_WALL_MS = 1000
 BATCH_MIN, BATCH_MAX = 30, 3000
 BATCHES = 3  # per-event timings per page load; the run's value is their median
 SDK_BATCH = 20  # large events per batch through rudderanalytics.track() (the SDK costs ms each)
