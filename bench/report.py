@@ -506,7 +506,10 @@ def markdown(results, results_path=None):
         "  settings).",
         "- **main-thread time at start-up**: `TaskDuration` from navigation until %d ms after the"
         % st["settle_ms"],
-        "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page).",
+        "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page). The",
+        "  bench waits for that call on a promise, not by polling the page (Playwright's",
+        "  default polls every animation frame, which added up to ~70 ms to the slowest",
+        "  starters in the earlier runs kept below).",
         "- **per event**: after start-up, on the same page, one real message (the SDK's own,",
         "  captured on its way to the integration, with the small or the large properties) is",
         "  handed to the integration object the SDK created, `n` times in one loop, into counting",
