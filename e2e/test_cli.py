@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from heap_device.tools import assets, cli
-from heap_device.tools.bundle import BOOTS
+from heap_device.tools.bundle import BOOTS, unpack_modules
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
 STRICT = next(b for b in BOOTS if b != "pyscript")
@@ -81,18 +81,21 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert result.returncode == 0, result.stderr
     files = files_in(out)
     assert "heap-device.js" in files and "heap-device-runtime.js" in files
-    ext = ".mpy" if runtime == "micropython" else ".py"  # MicroPython gets precompiled bytecode
-    assert "heap_device/browser/bridge" + ext in files
-    assert "heap_device/core/calls" + ext in files and "heap_device/core/settings" + ext in files
-    assert not [f for f in files if f.startswith("heap_device/") and not f.endswith(ext)]
-    assert not [f for f in files if "browser/main." in f]  # PyScript's entry: PyScript build only
-    assert not [f for f in files if f.startswith("heap_device/tools/")]
+    # Every module in one file; MicroPython gets precompiled bytecode.
+    assert [f for f in files if f.startswith("heap_device/")] == ["heap_device/modules.bin"]
+    modules = unpack_modules((out / "heap_device/modules.bin").read_bytes())
+    ext = ".mpy" if runtime == "micropython" else ".py"
+    assert "browser/bridge" + ext in modules and "core/calls" + ext in modules
+    assert "core/settings" + ext in modules and "__init__" + ext in modules
+    assert not [name for name in modules if not name.endswith(ext)]
+    assert not [name for name in modules if name.startswith(("browser/main.", "tools/"))]
+    assert modules["core/calls" + ext][:2] == (b"M\x06" if ext == ".mpy" else b'""')
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
     assert not [f for f in files if f.startswith("pyscript/")]
     adapter = (out / "heap-device.js").read_text(encoding="utf-8")
     assert '"runtime": "%s"' % runtime in adapter and '"boot": "worker"' in adapter
     worker = (out / "heap-device-runtime.js").read_text(encoding="utf-8")
-    assert '"runtime": "%s"' % runtime in worker and '"core/calls%s"' % ext in worker
+    assert '"runtime": "%s"' % runtime in worker and '"heap_device/modules.bin"' in worker
 
 
 def test_a_build_without_pyscript_has_no_pyscript(tmp_path):

@@ -3,8 +3,8 @@
  * page where no worker can start. Python answers each handed-over JSON string with a batch (JSON
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
-// Written by `heap-device build`: interpreter and the module files (paths under heap_device/).
-var BUILD = {"runtime": "micropython", "modules": ["__init__.py"]};
+// Written by `heap-device build`: the interpreter, and the file that holds every module.
+var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin"};
 
 var base = new URL('.', import.meta.url).href;
 var inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
@@ -51,19 +51,30 @@ function startPyodide() {
   return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }
 
+// The modules' file: a 4-byte little-endian length, a JSON index [[path, size], ...] (paths
+// under heap_device/), then each file's bytes in index order (heap_device/tools/bundle.py).
+function unpack(buffer) {
+  var size = new DataView(buffer).getUint32(0, true);
+  var index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, size)));
+  var at = 4 + size;
+  return index.map(function (entry) {
+    var bytes = new Uint8Array(buffer, at, entry[1]);
+    at += entry[1];
+    return { path: entry[0], bytes: bytes };
+  });
+}
+
 /** Start Python with heap_device in it; resolves to the bridge module (start, receive). */
 export function boot() {
-  // Every file at once: the interpreter and each module, in parallel.
-  var files = BUILD.modules.map(function (name) {
-    return fetchOk(base + 'heap_device/' + name).then(function (r) { return r.arrayBuffer(); });
-  });
+  // Everything at once, in parallel: the interpreter (script and .wasm) and the modules.
+  var modules = fetchOk(base + BUILD.pack).then(function (r) { return r.arrayBuffer(); });
   var python = BUILD.runtime === 'pyodide' ? startPyodide() : startMicroPython();
-  return Promise.all([python, Promise.all(files)]).then(function (got) {
+  return Promise.all([python, modules]).then(function (got) {
     var py = got[0];
-    py.FS.mkdirTree('/heap-device/heap_device/core');
-    py.FS.mkdirTree('/heap-device/heap_device/browser');
-    got[1].forEach(function (bytes, i) {
-      py.FS.writeFile('/heap-device/heap_device/' + BUILD.modules[i], new Uint8Array(bytes));
+    unpack(got[1]).forEach(function (file) {
+      var path = '/heap-device/heap_device/' + file.path;
+      py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
+      py.FS.writeFile(path, file.bytes);
     });
     py.runPython('import sys\nsys.path.insert(0, "/heap-device")');
     return py.pyimport('heap_device.browser.bridge');
@@ -79,18 +90,30 @@ if (inWorker) {
   var bridge = null;
   var offset = 0; // page time = worker time + offset (the page's events carry page time)
   var clock = function () { return performance.now() + offset; };
+  // Answers go back together: every batch from one message of the page's (a burst), posted at
+  // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
+  var ANSWER_MS = 20;
   self.onmessage = function (event) {
     if (bridge) {
-      var batch = bridge.receive(event.data);
-      if (batch) self.postMessage(batch);
+      var answers = [], since = performance.now();
+      for (var i = 0; i < event.data.length; i++) {
+        var batch = bridge.receive(event.data[i]);
+        if (batch) answers.push(batch);
+        if (answers.length && performance.now() - since > ANSWER_MS) {
+          self.postMessage(answers);
+          answers = [];
+          since = performance.now();
+        }
+      }
+      if (answers.length) self.postMessage(answers);
       return;
     }
-    // The first message: the page's time origin. Then (once Python runs) one string per item.
+    // The first message: the page's time origin. Then (once Python runs) arrays of strings.
     offset = performance.timeOrigin - JSON.parse(event.data).timeOrigin;
     started.then(function (got) {
       if (got.failed) return self.postMessage({ failed: got.failed });
       bridge = got.python;
-      self.postMessage(bridge.start(clock));
+      self.postMessage([bridge.start(clock)]);
     });
   };
 }

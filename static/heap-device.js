@@ -169,10 +169,17 @@
     } catch (e) {
       return startOnPage('no Web Worker could start here: ' + (e && e.message || e));
     }
+    // Strings go over together at the end of the page's current task (a burst of events is one
+    // message, not a thousand), and come back as arrays of batches: fewer tasks on the page.
+    var outbox = [];
+    function post(text) {
+      if (!outbox.length) Promise.resolve().then(function () { worker.postMessage(outbox.splice(0)); });
+      outbox.push(text);
+    }
     worker.onmessage = function (e) {
-      if (typeof e.data !== 'string') return fail(e.data && e.data.failed);
-      if (deliver) return apply(e.data);
-      running(function (text) { worker.postMessage(text); }, e.data);
+      if (!Array.isArray(e.data)) return fail(e.data && e.data.failed);
+      if (!deliver) running(post, e.data.shift());
+      for (var i = 0; i < e.data.length; i++) apply(e.data[i]);
     };
     worker.onerror = function (e) { // the worker itself did not start (CSP, no module workers)
       if (e.preventDefault) e.preventDefault();

@@ -23,6 +23,7 @@ BUNDLE_TYPES = {
     ".wasm": "application/wasm",
     ".py": "text/plain; charset=utf-8",
     ".mpy": "application/octet-stream",
+    ".bin": "application/octet-stream",
     ".json": "application/json",
     ".zip": "application/zip",
     ".css": "text/css",
