@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: setup test unit e2e lint demo bench build clean
+.PHONY: setup test unit e2e lint demo bench build dist clean
 
 setup: $(VENV)/.installed node_modules/.installed .browser-ready
 
@@ -39,11 +39,18 @@ unit: setup
 e2e: setup
 	$(PY) -m pytest e2e
 
-test: setup lint
-	$(PY) -m pytest tests e2e
+# dist first: e2e/test_package.py installs that wheel in a fresh venv outside the repository.
+test: setup lint dist
+	HEAP_DEVICE_DIST=dist $(PY) -m pytest tests e2e
 
 build: setup
 	$(VENV)/bin/heap-device build --out build/heap
+
+# The sdist, then the wheel built from it (what `pip install` gets): dist/heap_device-*.whl.
+dist: setup
+	rm -rf dist
+	$(PY) -m build --outdir dist . >/dev/null
+	@ls -l dist
 
 demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
@@ -55,4 +62,4 @@ bench: setup
 	$(PY) bench/run.py
 
 clean:
-	rm -rf build site .pytest_cache .hypothesis .browser-ready
+	rm -rf build dist site .pytest_cache .hypothesis .browser-ready

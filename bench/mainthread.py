@@ -28,9 +28,9 @@ def longest_task(trace, mark, tail_ms=0.0):
 
     Counts every task that overlaps the time from that mark to ``mark + '-end'`` (plus
     ``tail_ms``, for work the end leaves behind). ``trace`` is the JSON text or bytes Chromium
-    wrote, or its parsed value. Returns {"wall_ms", "thread_ms", "tasks", "span_ms"}: the
-    longest task by wall time, that task's thread time, how many tasks overlapped, and the
-    time from mark to mark.
+    wrote, or its parsed value. Returns {"wall_ms", "thread_ms", "marked_thread_ms", "tasks",
+    "span_ms"}: the longest task by wall time, that task's thread time, the thread time of the
+    task that made the start mark, how many tasks overlapped, and the time from mark to mark.
     """
     if isinstance(trace, (bytes, str)):
         trace = json.loads(trace)
@@ -45,7 +45,7 @@ def longest_task(trace, mark, tail_ms=0.0):
     start, end = marks[mark + "-start"], marks[mark + "-end"]
     thread = (start["pid"], start["tid"])
     begin, finish = start["ts"], end["ts"] + tail_ms * 1000.0
-    longest, count = None, 0
+    longest, marked, count = None, None, 0
     for event in events:
         if event.get("ph") != "X" or event.get("name") not in TASK_NAMES:
             continue
@@ -55,13 +55,20 @@ def longest_task(trace, mark, tail_ms=0.0):
         if ts + dur < begin or ts > finish:
             continue
         count += 1
+        if ts <= begin <= ts + dur and (marked is None or dur > marked.get("dur", 0)):
+            marked = event
         if longest is None or dur > longest.get("dur", 0):
             longest = event
     if longest is None:
         raise ValueError("no task found on the marked thread between the marks")
     return {
         "wall_ms": longest.get("dur", 0) / 1000.0,
-        "thread_ms": longest.get("tdur", longest.get("dur", 0)) / 1000.0,
+        "thread_ms": _thread_ms(longest),
+        "marked_thread_ms": _thread_ms(marked) if marked else None,
         "tasks": count,
         "span_ms": (end["ts"] - start["ts"]) / 1000.0,
     }
+
+
+def _thread_ms(event):
+    return event.get("tdur", event.get("dur", 0)) / 1000.0

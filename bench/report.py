@@ -102,17 +102,30 @@ def rows(results):
         line("burst of 1,000 large: longest task, ms", burst("longest_task_ms")),
         line("  that task's thread time, ms", burst("longest_task_thread_ms")),
         line("  main-thread time, all of it, ms", burst("main_thread_ms", "%.0f")),
+        line("  per event: in the track() loop, µs", lambda v: _split(v, "track")),
+        line("  per event: after it (answers), µs", lambda v: _split(v, "after")),
         line("  all delivered after, ms", burst("delivered_ms", "%.0f")),
         line("bytes fetched, KB raw", sizes("raw")),
         line("bytes fetched, KB gzip -9", sizes("gzip")),
     ]
     if any("br" in s[v]["bytes"]["total"] for v in variants):
         out.append(line("bytes fetched, KB brotli 11", sizes("br")))
+
+    def floor(key):
+        return lambda v: _num((v.get("echo_floor_us") or {}).get(key), "%.1f")
+
+    if any((s[v].get("echo_floor_us") or {}).get("bunched") for v in variants):
+        out.append(line("worker round trip, no work, µs", floor("bunched")))
+        out.append(line("  answers one by one (2 ms apart), µs", floor("spread")))
     out += [
         line("long tasks at start-up, ms total", lambda v: _num(v["long_task_ms"])),
         line("loss: start-up events received", _loss),
     ]
     return out
+
+
+def _split(v, key):
+    return _num((v.get("burst_split_us") or {}).get(key), "%.1f")
 
 
 def _handover(v, kind):
@@ -362,7 +375,7 @@ def markdown(results, results_path=None):
         "the same for all: the real RudderStack SDK (`@rudderstack/analytics-js` bundled UMD",
         "build), a source config with one Heap.io device-mode destination (`getSourceConfig`),",
         "the integration's script tag before it, and Heap's CDN answered by a recording stand-in",
-        "(`bench/web/heap-standin.js`) through a Playwright route. Every other host is refused;",
+        "(`static/demo/heap-standin.js`) through a Playwright route. Every other host is refused;",
         "the data plane is the local server. The builds are every `--runtime`/`--boot` pair that",
         "`heap-device build --help` offers (read at run time); *(default)* is the one built",
         "without options.",
@@ -412,6 +425,18 @@ def markdown(results, results_path=None):
         "  A PerformanceObserver `longtask` only reports tasks over 50 ms, too coarse for the",
         "  16 ms goal, so the trace is used. *Main-thread time* is `TaskDuration` over the burst;",
         "  *all delivered after* is the time from the loop's start to the last Heap call.",
+        "  *Per event: in the track() loop* is the thread time of the task that ran the loop",
+        "  (the `performance.mark` inside it) over %d; *after it* is the rest of the burst's"
+        % st["burst"],
+        "  main-thread time over %d: answers coming back and being applied." % st["burst"],
+        "- **worker round trip, no work** (measured on the baseline page): the large message's",
+        "  JSON text posted to a worker that only posts it back, %d times, main-thread time per"
+        % st.get("echo", 1000),
+        "  round trip (same method as per event). *One by one*: the worker holds each message",
+        "  %d ms first, as a worker busy with Python does, so each answer wakes an idle main"
+        % (st.get("echo_spread") or (0, 2))[1],
+        "  thread on its own. This is what any worker design pays per event before doing",
+        "  anything.",
         "- **bytes**: the integration's own files the page and its workers fetched (counted by the",
         "  local server), raw and compressed here with gzip -9 and brotli 11.",
         "- **long tasks at start-up**: the sum of `longtask` entries (over 50 ms, wall clock)",

@@ -27,10 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -42,17 +39,12 @@ import mainthread  # noqa: E402  (bench/mainthread.py: Chromium's main-thread ac
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.tools.server import BUNDLE_TYPES  # noqa: E402
+from heap_device.tools import server as local_server  # noqa: E402
+from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"
-# Heap's heap.js stand-in: the one the demo and e2e share where it exists, else the bench's own.
-try:
-    from heap_device.tools.server import STANDIN
-except ImportError:
-    STANDIN = WEB / "heap-standin.js"
 BASELINE = BENCH / "baseline" / "heap-baseline.js"
 SDK = REPO / "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js"
-HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
 LOSS_EVENTS = 1000
 SETTLE_MS = 1000  # start-up is counted until this long after the first Heap call
 KINDS = ("small", "large")
@@ -64,6 +56,8 @@ BATCH_WALL_MS = 1500
 BATCH_MIN, BATCH_MAX = 30, 3000
 BATCHES = 3  # per-event timings per page load; the run's value is their median
 SDK_BATCH = 20  # large events per batch through rudderanalytics.track() (the SDK costs ms each)
+ECHO = 1000  # round trips to an echo worker (on the baseline page): a worker's floor
+ECHO_SPREAD = (200, 2)  # the same, the worker holding each message 2 ms (answers one by one)
 BURST = 1000  # large events handed over in one synchronous loop, traced
 BURST_TAIL_MS = 100  # tasks starting this long after the burst's last Heap call still count
 TRACE_CATEGORIES = ["toplevel", "blink.user_timing"]
@@ -78,28 +72,6 @@ try {
 } catch (e) { window.__longTasks = null; }
 </script>
 """
-
-
-class _Site(SimpleHTTPRequestHandler):
-    """The bench's site; every GET path is noted (server.fetched), so the bytes a page fetched
-    are counted on the server, whoever asked for them (the page or a worker)."""
-
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
-
-    def do_GET(self):
-        self.server.fetched.append(self.path.split("?")[0])
-        super().do_GET()
-
-    def do_POST(self):  # the RudderStack data plane: accept and forget
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"OK")
-
-    def log_message(self, *args):
-        pass
 
 
 def cli_module(repo):
@@ -342,11 +314,26 @@ def burst(browser, page, cdp):
     return {
         "longest_task_ms": longest["wall_ms"],
         "longest_task_thread_ms": longest["thread_ms"],
+        "loop_thread_ms": longest["marked_thread_ms"],
         "tasks": longest["tasks"],
         "delivered_ms": longest["span_ms"],
         "main_thread_ms": got["task_ms"],
         "calls": got["calls"],
     }
+
+
+def echo_floor(page, cdp, count, spread_ms=0):
+    """Main-thread microseconds for one round trip of the large message's JSON text to a worker
+    that does nothing but post it back (after `spread_ms`, so answers come one by one): what any
+    worker build pays at least, per event."""
+    values = []
+    for _ in range(BATCHES):
+        empty = main_thread_ms(cdp)
+        page.evaluate("([n, s]) => window.__benchEcho(n, s)", [0, spread_ms])
+        between = main_thread_ms(cdp)
+        page.evaluate("([n, s]) => window.__benchEcho(n, s)", [count, spread_ms])
+        values.append(((main_thread_ms(cdp) - between) - (between - empty)) * 1000 / count)
+    return statistics.median(values)
 
 
 def first_call_run(browser, variant):
@@ -370,6 +357,12 @@ def first_call_run(browser, variant):
         events = {kind: per_event(page, cdp, kind) for kind in KINDS}
         sdk = through_sdk(page, cdp)
         burst_got = burst(browser, page, cdp)
+        floor = None
+        if variant == "baseline":
+            floor = {
+                "bunched": echo_floor(page, cdp, ECHO),
+                "spread": echo_floor(page, cdp, ECHO_SPREAD[0], ECHO_SPREAD[1]),
+            }
     finally:
         context.close()
     long_tasks = got["longTasks"] or []
@@ -383,6 +376,7 @@ def first_call_run(browser, variant):
         "per_event": events,
         "through_sdk": sdk,
         "burst": burst_got,
+        "echo_floor_us": floor,
         "fetched": fetched,
         "strays": seen["strays"],
         "errors": seen["errors"],
@@ -476,9 +470,21 @@ def summarise(variants, raw, sizes, builds):
                 for key in (
                     "longest_task_ms",
                     "longest_task_thread_ms",
+                    "loop_thread_ms",
                     "main_thread_ms",
                     "delivered_ms",
                 )
+            },
+            "burst_split_us": {
+                "track": median_of(r["burst"]["loop_thread_ms"] * 1000 / BURST for r in first),
+                "after": median_of(
+                    (r["burst"]["main_thread_ms"] - r["burst"]["loop_thread_ms"]) * 1000 / BURST
+                    for r in first
+                ),
+            },
+            "echo_floor_us": {
+                key: median_of((r.get("echo_floor_us") or {}).get(key) for r in first)
+                for key in ("bunched", "spread")
             },
             "loss": {
                 "fired": LOSS_EVENTS,
@@ -594,9 +600,9 @@ def main(argv=None):
     for scratch in root.glob("scratch-*"):
         shutil.rmtree(scratch)
     print("bench: %s (default build: %s)" % (", ".join(variants), defaults), flush=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
-    server.fetched = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Our one local server; its data plane accepts and forgets, every GET path is noted
+    # (server.fetched), so the bytes a page fetched are counted whoever asked (page or worker).
+    server = local_server.start(root, limit=0, note_gets=True)
     try:
         make_site(root, variants, sources)
         raw = {v: {"first": [], "loss": []} for v in variants}
@@ -639,6 +645,8 @@ def main(argv=None):
             "batch_max": BATCH_MAX,
             "batches": BATCHES,
             "sdk_batch": SDK_BATCH,
+            "echo": ECHO,
+            "echo_spread": ECHO_SPREAD,
             "burst": BURST,
             "burst_tail_ms": BURST_TAIL_MS,
             "settle_ms": SETTLE_MS,

@@ -9,15 +9,13 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
-from heap_device.tools.server import BUNDLE_TYPES
+from heap_device.tools import server as local_server
+from heap_device.tools.server import HEAP_SCRIPT, STANDIN
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
@@ -34,8 +32,6 @@ SDKS = {
     "v3": NODE_MODULES / "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
     "v1": NODE_MODULES / "rudder-sdk-js/dist/npm/index.js",
 }
-# Heap's loader URLs (SPEC §3), on any host: answered by the stand-in.
-HEAP_SCRIPT = re.compile(r"^https://[^/]+/(config/\d+/heap_config\.js|js/heap-\d+\.js)$")
 # Errors the page may log without it being our fault.
 ALLOWED_CONSOLE_ERRORS = (
     # rudder-sdk-js 2.x logs this on every load.
@@ -55,37 +51,22 @@ def browser_type_launch_args(browser_type_launch_args):
     return browser_type_launch_args
 
 
-class _Site(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **BUNDLE_TYPES}
-
-    def do_POST(self):  # the RudderStack data plane: record and accept
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.posts.append((self.path, body.decode("utf-8", "replace")))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"OK")
-
-    def log_message(self, *args):
-        pass
-
-
 class Site:
     """The local web site: bundles per runtime, the SDKs, and pages written by the tests."""
 
     def __init__(self, root, server):
         self.root = root
         self.server = server
-        self.origin = "http://127.0.0.1:%d" % server.server_address[1]
+        self.origin = server.origin
         self._pages = 0
 
     @property
     def posts(self):
-        return self.server.posts
+        return self.server.dataplane.posts()
 
     def snippet(self, bundle, options=None):
         cmd = [sys.executable, "-m", "heap_device.tools.cli", "snippet", "--base-url", "/" + bundle]
-        cmd += BUNDLES[bundle]
+        cmd += ["--from", str(self.root / bundle)]
         if options is not None:
             cmd += ["--options", json.dumps(options)]
         return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
@@ -130,13 +111,9 @@ def site(tmp_path_factory):
         shutil.copyfile(path, root / "vendor" / (name + ".js"))
     for path in SITE_FILES.iterdir():
         shutil.copyfile(path, root / path.name)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Site, directory=str(root)))
-    server.posts = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = local_server.start(root)
     yield Site(root, server)
-    server.shutdown()
-    server.server_close()
+    local_server.stop(server)
 
 
 @pytest.fixture(params=list(BUNDLES))
@@ -173,7 +150,7 @@ class Watch:
 def watch(page, site):
     """Route requests: local ones pass, Heap's script gets the stand-in, others fail the test."""
     seen = Watch()
-    standin = (SITE_FILES / "heap-standin.js").read_text(encoding="utf-8")
+    standin = STANDIN.read_text(encoding="utf-8")
 
     def route(r):
         url = r.request.url

@@ -1,7 +1,8 @@
 """The product in a real browser: RudderStack SDK -> heap-device.js -> Python -> window.heap.
 
 Each test loads one page and checks many things on it: Pyodide boots for seconds per page load.
-Heap calls are read from the stand-in heap.js (web/heap-standin.js) as JSON-cloned [method, args].
+Heap calls are read from the stand-in heap.js (static/demo/heap-standin.js) as JSON-cloned
+[method, args].
 """
 
 import itertools

@@ -3,23 +3,59 @@
 import base64
 import hashlib
 import html
+import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from heap_device.tools import bundle, cli
+from heap_device.tools import assets, cli
+from heap_device.tools.bundle import BOOTS
+
+# The build without PyScript (no 'unsafe-eval'), whatever it is called.
+STRICT = next(b for b in BOOTS if b != "pyscript")
+
+REPO = Path(__file__).resolve().parent.parent
 
 
-def run(*args):
+def run(*args, env=None, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "heap_device.tools.cli", *args], capture_output=True, text=True
+        [sys.executable, "-m", "heap_device.tools.cli", *args],
+        capture_output=True,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
+        cwd=cwd,
     )
 
 
 def files_in(folder):
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    ours = ("heap-device.files.json", "heap-device.tag.html")
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in ours
+    )
+
+
+def sri(path):
+    return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
+
+
+def one_line_error(result, *words):
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr.startswith("heap-device: ") and result.stderr.count("\n") == 1, result
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built") / "heap"
+    assert run("build", "--out", str(out)).returncode == 0
+    return out
 
 
 @pytest.mark.parametrize(
@@ -57,112 +93,240 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert '"browser/main.py"' in adapter and "tools/" not in adapter
 
 
-def test_direct_boot_build_has_no_pyscript(tmp_path):
+def test_a_build_without_pyscript_has_no_pyscript(tmp_path):
     out = tmp_path / "heap"
-    (out / "pyscript").mkdir(parents=True)  # left over from an earlier PyScript build
-    assert run("build", "--out", str(out), "--boot", "direct").returncode == 0
+    (out / "pyscript").mkdir(parents=True)  # an empty folder: nothing of anyone's is lost
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     files = files_in(out)
     assert not [f for f in files if f.startswith("pyscript/")]
     assert "micropython/micropython.wasm" in files
-    assert '"boot": "direct"' in (out / "heap-device.js").read_text(encoding="utf-8")
-    tag = run("snippet", "--base-url", "/heap", "--boot", "direct").stdout
-    digest = hashlib.sha384((out / "heap-device.js").read_bytes()).digest()
-    assert 'integrity="sha384-%s"' % base64.b64encode(digest).decode() in tag
+    assert '"boot": "%s"' % STRICT in (out / "heap-device.js").read_text(encoding="utf-8")
 
 
-def test_snippet_integrity_matches_the_built_adapter(tmp_path):
+def test_snippet_hashes_the_build_it_is_given_not_a_re_render(tmp_path):
+    # Built for another boot, the tag used to be rendered for the default one: SRI mismatch.
     out = tmp_path / "heap"
-    assert run("build", "--out", str(out)).returncode == 0
-    result = run("snippet", "--base-url", "https://cdn.example.test/heap/")
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
+    result = run("snippet", "--from", str(out), "--base-url", "https://cdn.example.test/heap/")
     assert result.returncode == 0, result.stderr
-    tag = result.stdout.strip()
-    digest = hashlib.sha384((out / "heap-device.js").read_bytes()).digest()
-    expected = "sha384-" + base64.b64encode(digest).decode()
-    assert tag == (
+    assert result.stdout.strip() == (
         '<script src="https://cdn.example.test/heap/heap-device.js" integrity="%s" '
-        'crossorigin="anonymous"></script>' % expected
+        'crossorigin="anonymous"></script>' % sri(out / "heap-device.js")
     )
+    (out / "heap-device.js").write_text("// edited after the build\n", encoding="utf-8")
+    again = run("snippet", "--from", str(out), "--base-url", "/heap").stdout
+    assert sri(out / "heap-device.js") in again
 
 
-def test_snippet_escapes_the_tag_options():
+def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
+    out = tmp_path / "heap"
+    options = '{"trackPageCalls": true}'
+    result = run(
+        "build", "--out", str(out), "--boot", STRICT, "--base-url", "/heap", "--options", options
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        '<script src="/heap/heap-device.js" integrity="%s" crossorigin="anonymous" '
+        'data-options="{&#34;trackPageCalls&#34;:true}"></script>\n' % sri(out / "heap-device.js")
+    )
+    assert (out / "heap-device.tag.html").read_text(encoding="utf-8") == result.stdout
+    assert "wrote the micropython bundle" in result.stderr
+
+
+def test_build_checks_the_tag_before_writing_anything(tmp_path):
+    out = tmp_path / "heap"
+    result = run("build", "--out", str(out), "--base-url", "/heap", "--options", '{"sdk": "v4"}')
+    one_line_error(result, "--options")
+    assert not out.exists()
+
+
+def test_snippet_escapes_the_tag_options(built):
     result = run(
         "snippet",
+        "--from",
+        str(built),
         "--base-url",
         "/heap",
         "--options",
-        '{"sdk": "classic", "accountIdProperty": "<\\"&>"}',
+        '{"sdk": "classic", "hostname": "<\\"&>.example.com"}',
     )
+    if result.returncode == 2:  # the hostname is refused as the browser would: use another key
+        result = run(
+            "snippet",
+            "--from",
+            str(built),
+            "--base-url",
+            "/heap",
+            "--options",
+            '{"sdk": "classic", "accountIdProperty": "<\\"&>"}',
+        )
     assert result.returncode == 0, result.stderr
     attribute = re.search(r'data-options="([^"]*)"', result.stdout).group(1)
     assert "<" not in attribute and '"' not in attribute
-    assert html.unescape(attribute) == '{"sdk":"classic","accountIdProperty":"<\\"&>"}'
+    assert '<\\"&>' in html.unescape(attribute)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["snippet"],
-        ["snippet", "--base-url", "/heap", "--options", "{nope"],
-        ["snippet", "--base-url", "/heap", "--options", "[1, 2]"],
-        ["snippet", "--base-url", "/he ap"],
-        ["snippet", "--base-url", 'https://cdn.example.test/heap" onload="alert(1)'],
-        ["snippet", "--base-url", "/heap'x"],
-        ["snippet", "--base-url", "javascript:alert(1)//"],
-        ["snippet", "--base-url", "JavaScript:alert(1)"],
-        ["snippet", "--base-url", "data:text/javascript,alert(1)"],
-        # The options are checked as the browser would check them.
-        ["snippet", "--base-url", "/heap", "--options", '{"appId": "12ab"}'],
-        ["snippet", "--base-url", "/heap", "--options", '{"sdk": "v4"}'],
-        ["snippet", "--base-url", "/heap", "--options", '{"hostname": "a/b"}'],
-        ["snippet", "--base-url", "/heap", "--options", '{"trackPageCall": true}'],
-        ["build", "--out", "/proc/heap-device-out"],
-        ["build"],
-        ["build", "--out", "x", "--runtime", "cpython"],
-        ["launch"],
-        ["build", "--out", "x", "--runtime", "pyodide", "--boot", "direct"],
-        ["snippet", "--base-url", "/heap", "--runtime", "pyodide", "--boot", "direct"],
-    ],
-)
-def test_bad_arguments_get_one_line_and_status_2(args):
-    result = run(*args)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.startswith("heap-device: ") and result.stderr.count("\n") == 1
+BAD = [
+    ["snippet", "--base-url", "/heap"],
+    ["snippet", "--from", "{built}"],
+    ["snippet", "--from", "{built}/nothing-here", "--base-url", "/heap"],
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", "{nope"],
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", "[1, 2]"],
+    ["snippet", "--from", "{built}", "--base-url", "/he ap"],
+    ["snippet", "--from", "{built}", "--base-url", 'https://cdn.test/heap" onload="alert(1)'],
+    ["snippet", "--from", "{built}", "--base-url", "/heap'x"],
+    ["snippet", "--from", "{built}", "--base-url", "javascript:alert(1)//"],
+    ["snippet", "--from", "{built}", "--base-url", "JavaScript:alert(1)"],
+    ["snippet", "--from", "{built}", "--base-url", "data:text/javascript,alert(1)"],
+    ["snippet", "--from", "{built}", "--base-url", "https:heap"],
+    # Relative: would break on every page not at the site's root.
+    ["snippet", "--from", "{built}", "--base-url", "heap"],
+    ["snippet", "--from", "{built}", "--base-url", "./heap"],
+    ["build", "--out", "{built}", "--base-url", "heap"],
+    # The options are checked as the browser would check them.
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", '{"appId": "12ab"}'],
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", '{"sdk": "v4"}'],
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", '{"hostname": "a/b"}'],
+    ["snippet", "--from", "{built}", "--base-url", "/heap", "--options", '{"trackPageCall": 1}'],
+    ["build", "--out", "/proc/heap-device-out"],
+    ["build"],
+    ["build", "--out", "x", "--runtime", "cpython"],
+    ["build", "--out", "x", "--options", "{}"],
+    ["launch"],
+    [],
+    ["build", "--out", "x", "--runtime", "pyodide", "--boot", "direct"],
+    ["build", "--out", "x", "--runtime", "pyodide", "--pyodide-dir", "{built}"],
+    ["demo", "--port", "99999"],
+    ["demo", "--port", "-1"],
+    ["demo", "--port", "http"],
+]
+
+
+@pytest.mark.parametrize("args", BAD, ids=lambda a: " ".join(a) or "nothing")
+def test_bad_arguments_get_one_line_and_status_2(args, built, tmp_path):
+    result = run(*[a.replace("{built}", str(built)) for a in args], cwd=tmp_path)
+    one_line_error(result)
+    assert not (tmp_path / "x").exists()
 
 
 def test_build_without_node_modules_says_run_npm_ci(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(bundle, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(assets, "NODE_MODULES", tmp_path / "node_modules")
     assert cli.main(["build", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "run npm ci" in err and err.count("\n") == 1
+    assert "run npm ci in %s" % REPO in err and err.count("\n") == 1
+
+
+def test_pyodide_without_a_distribution_says_where_to_get_one(tmp_path, monkeypatch, capsys):
+    shipped = tmp_path / "node_modules"  # what a wheel carries: everything but Pyodide
+    for package in ("@pyscript", "@micropython"):
+        (shipped / package).parent.mkdir(parents=True, exist_ok=True)
+        (shipped / package).symlink_to(assets.NODE_MODULES / package)
+    monkeypatch.setattr(assets, "NODE_MODULES", shipped)
+    monkeypatch.setattr(assets, "INSTALLED", True)  # as from a wheel: Pyodide is not shipped
+    assert cli.main(["build", "--out", str(tmp_path / "out"), "--runtime", "pyodide"]) == 2
+    err = capsys.readouterr().err
+    version = assets.pinned_versions()["pyodide"]
+    assert err == (
+        "heap-device: --runtime pyodide needs Pyodide %s, which the package does not ship: pass "
+        "--pyodide-dir DIR (npm install pyodide@%s puts one in node_modules/pyodide)\n"
+        % (version, version)
+    )
+
+
+def test_pyodide_dir_is_used(tmp_path):
+    # A copy of the distribution, so the build cannot be reading the clone's node_modules.
+    dist = tmp_path / "pyodide-dist"
+    dist.mkdir()
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        (dist / name).symlink_to(assets.NODE_MODULES / "pyodide" / name)
+    (dist / "pyodide-lock.json").write_text('{"copy": true}', encoding="utf-8")
+    out = tmp_path / "heap"
+    result = run("build", "--out", str(out), "--runtime", "pyodide", "--pyodide-dir", str(dist))
+    assert result.returncode == 0, result.stderr
+    assert (out / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8") == '{"copy": true}'
+
+
+def test_version_names_every_shipped_runtime():
+    result = run("--version")
+    assert result.returncode == 0 and result.stderr == ""
+    pinned = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "heap-device 0.1.0"
+    assert "PyScript %s" % pinned["@pyscript/core"] in lines
+    assert "MicroPython %s" % pinned["@micropython/micropython-webassembly-pyscript"] in lines
+    assert any(line.startswith("Pyodide %s" % pinned["pyodide"]) for line in lines)
 
 
 def test_build_refuses_an_out_it_cannot_use(tmp_path):
     a_file = tmp_path / "heap.txt"
     a_file.write_text("keep me", encoding="utf-8")
     for out, words in ((a_file, "is a file"), (a_file / "sub", "cannot be written")):
-        result = run("build", "--out", str(out))
-        assert result.returncode == 2 and result.stdout == ""
-        assert words in result.stderr and result.stderr.count("\n") == 1, result.stderr
+        one_line_error(run("build", "--out", str(out)), words)
     assert a_file.read_text(encoding="utf-8") == "keep me"
 
 
-def test_snippet_accepts_good_options_and_plain_urls():
-    for base in ("/heap", "https://cdn.example.test/heap", "http://127.0.0.1:8000/h", "heap"):
-        options = '{"appId": 42, "sdk": "classic", "connectionMode": "device"}'
-        result = run("snippet", "--base-url", base, "--options", options)
-        assert result.returncode == 0, result.stderr
+def test_build_never_deletes_what_it_did_not_write(tmp_path):
+    site = tmp_path / "site"
+    for name in ("index.html", "pyodide/notes.txt", "micropython/mine.py", "pyscript/x.js"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("mine: " + name, encoding="utf-8")
+    theirs = {p: p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()}
+    # --out site instead of site/heap: refused, nothing touched.
+    one_line_error(run("build", "--out", str(site)), "did not write", "--force", "heap")
+    assert {p: p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()} == theirs
+    # --force writes beside them and keeps them, through a rebuild of another kind too.
+    assert run("build", "--out", str(site), "--force").returncode == 0
+    assert run("build", "--out", str(site), "--force", "--boot", "pyscript").returncode == 0
+    assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
+    for path, text in theirs.items():
+        assert path.read_text(encoding="utf-8") == text
+    assert not (site / "pyscript" / "core.js").exists()  # the build's own file went
+
+
+def test_rebuild_replaces_only_its_own_files(tmp_path):
+    out = tmp_path / "heap"
+    assert (
+        run("build", "--out", str(out), "--base-url", "/heap", "--boot", "pyscript").returncode == 0
+    )
+    assert (out / "pyscript" / "core.js").is_file()
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
+    assert not (out / "pyscript").exists() and not (out / "heap-device.tag.html").exists()
+    (out / "extra.txt").write_text("a user's file", encoding="utf-8")
+    one_line_error(run("build", "--out", str(out)), "'extra.txt'")
+    assert (out / "heap-device.js").is_file()
+
+
+@pytest.mark.parametrize("where", ["root", "home", "empty", "repo", "package", "cwd-root"])
+def test_build_refuses_folders_no_build_belongs_in(where, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    out, cwd = {
+        "root": ("/", None),
+        "home": ("~", None),
+        "empty": ("", REPO),
+        "repo": (str(REPO), None),
+        "package": (str(REPO / "heap_device" / "core"), None),
+        "cwd-root": (".", "/"),
+    }[where]
+    before = sorted(os.listdir(cwd or REPO))
+    result = run("build", "--out", out, env={"HOME": str(home)}, cwd=cwd)
+    one_line_error(result, "name a folder")
+    assert sorted(os.listdir(cwd or REPO)) == before and os.listdir(home) == []
 
 
 @pytest.mark.parametrize("app_id", ["abc", "12 3", "", "1" * 33, "<script>"])
 def test_demo_refuses_a_bad_app_id(app_id):
     result = run("demo", "--app-id", app_id)
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.startswith("heap-device: --app-id") and result.stderr.count("\n") == 1
+    one_line_error(result, "--app-id")
 
 
-def test_demo_with_a_bad_app_id_says_so():
-    # The demo itself (it serves until Ctrl-C) is tested in test_demo.py.
-    result = run("demo", "--app-id", "abc")
-    assert result.returncode == 2 and result.stdout == ""
-    assert "--app-id 'abc'" in result.stderr and result.stderr.count("\n") == 1
+@pytest.mark.parametrize("base", ["heap", "./heap", "../heap", "heap/"])
+def test_relative_base_urls_are_refused(base, built):
+    # A relative src resolves against each page's own path: /shop/cart would load /shop/cart/heap.
+    result = run("snippet", "--from", str(built), "--base-url", base)
+    one_line_error(result, "is relative", "start it with / or http(s)://")
+
+
+def test_ports_outside_the_range_are_one_line(tmp_path):
+    for port in ("99999", "65536", "-1", "http"):
+        one_line_error(run("demo", "--port", port, cwd=tmp_path), "not a port: use 1-65535")

@@ -7,6 +7,9 @@ every request must stay on the demo server, and nothing in the page may execute 
 HEAP_DEVICE_SCREENSHOT=1 also writes the scripted session's screenshot to docs/demo.png.
 """
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
@@ -23,9 +26,10 @@ from pathlib import Path
 import pytest
 
 from heap_device.tools import demo
+from heap_device.tools.server import STANDIN as STANDIN_FILE
 
 REPO = Path(__file__).resolve().parent.parent
-STANDIN = (REPO / "static" / "demo" / "heap-standin.js").read_text(encoding="utf-8")
+STANDIN = STANDIN_FILE.read_text(encoding="utf-8")
 BOOT_MS = 60_000
 ISO = "2026-11-28T10:30:00.000Z"
 
@@ -230,7 +234,7 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
         "els => els.reverse().flatMap(e => Array.from(e.querySelectorAll('.heap-call'),"
         " c => JSON.parse(c.dataset.call)))"
     )
-    received = page.evaluate("heapStandin.calls.map(c => [c.method, c.args])")
+    received = page.evaluate("window.__heapCalls")
     assert shown == received and len(received) == 10
 
     # Start-up timeline complete; the data plane got every message the SDK sends on.
@@ -240,7 +244,7 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
         ), mark
     page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 9")
     assert page.locator("#entries .dp-ok").count() == 9  # every call but reset
-    paths = {e["path"] for e in server.demo.events_since(0)}
+    paths = {e["path"] for e in server.dataplane.events_since(0)}
     assert paths == {"/v1/track", "/v1/identify", "/v1/group", "/v1/page", "/v1/alias"}
 
 
@@ -377,3 +381,19 @@ def test_command_prints_url_and_stops_on_ctrl_c():
         proc.kill()
     assert proc.returncode == 0, err
     assert "stopped" in out and err == ""
+
+
+def test_the_tag_to_copy_is_a_production_tag(server):
+    """The copyable tag has no debug and no stand-in scriptUrl (a site copying it would log every
+    event and load Heap from the demo server); its SRI is the served heap-device.js's."""
+    with urllib.request.urlopen(server.url) as r:
+        page = r.read().decode("utf-8")
+    shown = re.search(r'<pre class="code" id="production-tag">(.*?)</pre>', page, re.S)
+    assert shown, "the page shows no tag to copy"
+    tag = html.unescape(shown.group(1))
+    options = json.loads(html.unescape(re.search(r'data-options="([^"]*)"', tag).group(1)))
+    assert options == {"trackPageCalls": True}
+    with urllib.request.urlopen(server.url + "heap/heap-device.js") as r:
+        served = r.read()
+    digest = base64.b64encode(hashlib.sha384(served).digest()).decode()
+    assert 'integrity="sha384-%s"' % digest in tag

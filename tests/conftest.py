@@ -27,3 +27,9 @@ def run(message, settings):
 
 def warnings(notes):
     return [text for level, text in notes if level == "warn"]
+
+
+def as_javascript_writes(value):
+    """JSON text as JSON.stringify writes it: characters raw, lone surrogate halves escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join("\\u%04x" % ord(ch) if "\ud800" <= ch <= "\udfff" else ch for ch in text)

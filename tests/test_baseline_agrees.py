@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import as_javascript_writes
 from vectors import CALLS, LOADER, SETTINGS, SETTINGS_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +24,7 @@ def results(tmp_path_factory):
         pytest.fail("node is needed to run the baseline (make test installs it)")
     settings_rows = [(row[1], row[2]) for row in SETTINGS + SETTINGS_ERRORS]
     cases = {
-        # ensure_ascii=False writes text as JSON.stringify does: characters raw, not \u escapes
-        "calls": [(row[1], json.dumps(row[2], ensure_ascii=False)) for row in CALLS],
+        "calls": [(row[1], as_javascript_writes(row[2])) for row in CALLS],
         "settings": settings_rows,
         "loader": [row[1] for row in LOADER],
     }

@@ -61,7 +61,13 @@ def test_longest_task_on_the_marked_thread_between_the_marks():
         "b",
         tail_ms=50,
     )
-    assert got == {"wall_ms": 30.0, "thread_ms": 25.0, "tasks": 2, "span_ms": 50.0}
+    assert got == {
+        "wall_ms": 30.0,
+        "thread_ms": 25.0,
+        "marked_thread_ms": 25.0,
+        "tasks": 2,
+        "span_ms": 50.0,
+    }
 
 
 def test_a_task_within_the_tail_counts():
@@ -78,6 +84,7 @@ def test_a_task_within_the_tail_counts():
         tail_ms=50,
     )
     assert (got["wall_ms"], got["thread_ms"], got["tasks"]) == (5.0, 5.0, 2)
+    assert got["marked_thread_ms"] == 1.0  # the task holding the start mark, not the longest
 
 
 def test_missing_marks_are_an_error_not_a_zero():

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import as_javascript_writes
 from vectors import CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,7 @@ def results(request, tmp_path_factory):
     if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
         pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
     messages = tmp_path_factory.mktemp(runtime) / "messages.json"
-    # ensure_ascii=False writes text as JSON.stringify does: characters raw, not \u escapes
-    texts = [json.dumps(row[2], ensure_ascii=False) for row in CALLS + CONSENT]
+    texts = [as_javascript_writes(row[2]) for row in CALLS + CONSENT]
     messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         ["node", str(RUNNER), runtime, str(ROOT), str(messages)],

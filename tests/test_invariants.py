@@ -132,7 +132,7 @@ mixed = st.text(st.sampled_from("a\uffff\U0001f600"), min_size=120, max_size=110
 any_text = st.text(max_size=1500) | long_text | mixed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(any_text, st.sampled_from(["track", "identify"]))
 def test_a_string_value_is_cut_exactly_as_javascript_would(value, kind):
     settings_, _ = resolve_settings({"appId": "1"}, {})
@@ -152,7 +152,7 @@ def test_a_string_value_is_cut_exactly_as_javascript_would(value, kind):
         assert props == {"s": expected_cut(value, limit)}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(ids | mixed)
 def test_an_identity_is_sent_exactly_when_the_contract_allows_it(user_id):
     settings_, _ = resolve_settings({"appId": "1"}, {})

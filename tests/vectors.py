@@ -137,6 +137,13 @@ CALLS = [
         None,
     ),
     (
+        "identify: an identity with a lone surrogate half is kept as it is",
+        {},
+        ident({"t": "w\udfff"}, "u\ud800"),
+        [["identify", ["u\ud800"]], ["addUserProperties", [{"t": "w\udfff"}]]],
+        None,
+    ),
+    (
         "identify: a placeholder inside a longer id is fine",
         {},
         ident({}, "user-17"),
@@ -325,6 +332,13 @@ CALLS = [
         None,
     ),
     (
+        "track: lone surrogate halves are kept, each one unit (JSON.stringify escapes them)",
+        {},
+        {"type": "track", "event": "x" * 254 + "\ud800y", "properties": {"k\udc00": "v\ud800"}},
+        [["track", ["x" * 254 + "\ud800", {"k\udc00": "v\ud800"}]]],
+        None,
+    ),
+    (
         "track: no properties gives {}",
         {},
         {"type": "track", "event": "E"},
@@ -467,6 +481,13 @@ CALLS = [
         {},
         t({"a": [[MARK, 2], {"b": [MARK, "c"]}]}),
         [["track", ["E", {"a": '[[2],{"b":["c"]}]'}]]],
+        None,
+    ),
+    (
+        "event: circular-reference mark dropped, object keys still in their order",
+        {},
+        t({"a": [{"z": 1, "y": 2, "x": 3}, MARK]}),
+        [["track", ["E", {"a": '[{"z":1,"y":2,"x":3}]'}]]],
         None,
     ),
     (

@@ -86,6 +86,27 @@
     });
   };
 
+  /* The floor of any worker design: `n` copies of the large message as JSON text posted to a
+   * worker that only posts each back, one message each way; resolves when all came back. With
+   * `spreadMs`, the worker holds each one that long first (as a worker busy with Python does), so
+   * the answers reach an idle main thread one by one. */
+  var echoes = {};
+  window.__benchEcho = function (n, spreadMs) {
+    var worker = echoes[spreadMs || 0];
+    if (!worker) {
+      var code = 'onmessage = function (e) { var t = performance.now(); ' +
+        'while (performance.now() - t < ' + (spreadMs || 0) + ') {} postMessage(e.data); };';
+      worker = echoes[spreadMs || 0] = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    }
+    var text = JSON.stringify(Object.assign({}, window.__sample, { properties: largeProps() }));
+    return new Promise(function (resolve) {
+      var got = 0;
+      worker.onmessage = function () { got += 1; if (got === n) resolve(got); };
+      for (var i = 0; i < n; i++) worker.postMessage(text);
+      if (n === 0) resolve(0);
+    });
+  };
+
   /* Hand `n` copies of one message (the SDK's own, with the small or large properties) to the
    * integration the SDK created, in one synchronous loop, and resolve once Heap has received
    * all of them (a worker build answers later, so the promise is what waits, not a poll).

@@ -147,14 +147,21 @@ def _reversed_pairs(parts):
 
 def utf16_length(text):
     """How many UTF-16 code units JavaScript's `.length` gives for this string."""
-    if len(text.encode()) == len(text):
+    if _utf8_size(text) == len(text):
         return len(text)
     return len(text) + sum(1 for ch in text if ch > "\uffff")
 
 
+def fits(text, limit):
+    """Whether `text` is at most `limit` UTF-16 code units long; cheap for ASCII text."""
+    if len(text) > limit:
+        return False
+    return _utf8_size(text) <= limit or utf16_length(text) <= limit
+
+
 def cut(text, limit):
     """The longest prefix of `text` within `limit` UTF-16 code units, whole characters only."""
-    if len(text) <= limit and len(text.encode()) <= limit:
+    if fits(text, limit):
         return text
     text = text[:limit]  # a code point is at least one unit, so nothing past here can fit
     if utf16_length(text) <= limit:
@@ -165,3 +172,12 @@ def cut(text, limit):
         if units > limit:
             return text[:i]
     return text
+
+
+def _utf8_size(text):
+    # A lone surrogate half (JSON.stringify writes it escaped, JSON.parse reads it back) cannot
+    # be encoded strictly on CPython and Pyodide; MicroPython encodes it without complaint.
+    try:
+        return len(text.encode())
+    except UnicodeError:
+        return len(text.encode("utf-8", "surrogatepass"))

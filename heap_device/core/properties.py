@@ -6,7 +6,15 @@ splits a character.
 """
 
 from heap_device.core import order
-from heap_device.core.jstext import cut, encode, is_finite, is_number, number_text, utf16_length
+from heap_device.core.jstext import (
+    cut,
+    encode,
+    fits,
+    is_finite,
+    is_number,
+    number_text,
+    utf16_length,
+)
 
 EVENT_VALUE_MAX = 1023
 USER_VALUE_MAX = 255
@@ -162,11 +170,9 @@ def normalise(sources, for_user, array_format, sink):
         if not name:
             notes.add("dropped a property with an empty name")
             continue
-        if len(name) > KEY_MAX or len(name.encode()) > KEY_MAX:
-            short = cut(name, KEY_MAX)
-            if len(short) < len(name):
-                notes.add('cut key "%s..." to %d characters' % (short[:40], KEY_MAX))
-                name = short
+        if not fits(name, KEY_MAX):
+            name = cut(name, KEY_MAX)
+            notes.add('cut key "%s..." to %d characters' % (name[:40], KEY_MAX))
         if name in out:
             # One message's dicts are all of one kind (native or ordered decoding), so the
             # current one tells whether "later" can be trusted.

@@ -4,14 +4,12 @@ What ships is an allow-list: the package's ``__init__.py`` and the ``core`` and 
 The tools (this folder) never do.
 """
 
-import base64
-import hashlib
 import json
 import re
 from pathlib import Path
 
-from heap_device.tools import UsageError
-from heap_device.tools.assets import ADAPTER, NODE_MODULES, PACKAGE_DIR, REPO_DIR
+from heap_device.tools import UsageError, assets
+from heap_device.tools.assets import ADAPTER, PACKAGE_DIR
 from heap_device.tools.output import write_bundle
 
 RUNTIMES = ("micropython", "pyodide")
@@ -76,39 +74,31 @@ def render_adapter(runtime, boot="pyscript"):
     return text
 
 
-def build(out, runtime, boot="pyscript"):
+def build(out, runtime, boot="pyscript", force=False, pyodide_dir=None):
     """Write a self-contained bundle: adapter, Python modules, PyScript and one interpreter."""
-    return write_bundle(out, bundle_files(runtime, boot))
+    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir), force)
 
 
-def bundle_files(runtime, boot="pyscript"):
+def bundle_files(runtime, boot="pyscript", pyodide_dir=None):
     """What a build writes: {path in the bundle: bytes (text we render) or a source Path}."""
     check_boot(runtime, boot)
-    if not NODE_MODULES.is_dir():
-        raise UsageError(f"{NODE_MODULES} is missing: run npm ci in {REPO_DIR}")
     files = {"heap-device.js": render_adapter(runtime, boot).encode("utf-8")}
     for name in browser_modules():
         files["heap_device/" + name] = PACKAGE_DIR / name
     if boot == "pyscript":
-        pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+        pyscript_dist = assets.package_dir("@pyscript/core") / "dist"
         for pattern in PYSCRIPT_FILES:
             found = sorted(
                 p.name for p in pyscript_dist.glob(pattern) if not p.name.endswith(".map")
             )
             if not found:
-                raise UsageError(f"{pyscript_dist} has no {pattern}: run npm ci in {REPO_DIR}")
+                raise UsageError(f"{pyscript_dist} has no {pattern}: {assets.fix_missing()}")
             for name in found:
                 files["pyscript/" + name] = pyscript_dist / name
     package, names = RUNTIME_FILES[runtime]
     for name in names:
-        files[runtime + "/" + name] = NODE_MODULES / package / name
+        files[runtime + "/" + name] = assets.package_dir(package, pyodide_dir) / name
     for source in files.values():
         if isinstance(source, Path) and not source.is_file():
-            raise UsageError(f"{source} is missing: run npm ci in {REPO_DIR}")
+            raise UsageError(f"{source} is missing: {assets.fix_missing()}")
     return files
-
-
-def integrity(text):
-    """Subresource Integrity value (sha384) of the given file text."""
-    digest = hashlib.sha384(text.encode("utf-8")).digest()
-    return "sha384-" + base64.b64encode(digest).decode("ascii")

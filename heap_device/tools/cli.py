@@ -1,11 +1,12 @@
-"""Command line (CPython): build the browser bundle, print its script tag, run the demo."""
+"""Command line (CPython): build the browser bundle and its tag, check a deploy, run the demo."""
 
 import argparse
 import sys
 
-from heap_device.tools import UsageError
+from heap_device.tools import UsageError, assets
 from heap_device.tools.bundle import BOOTS, RUNTIMES, build
-from heap_device.tools.snippet import snippet
+from heap_device.tools.output import add_file
+from heap_device.tools.snippet import TAG_FILE, check_base_url, parse_options, snippet_from
 
 
 class _Parser(argparse.ArgumentParser):
@@ -13,39 +14,103 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _port(text):
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 1-65535 (0: any free port)")
+    return port
+
+
+def version_text():
+    """heap-device's version and the version of every runtime the package ships (or not)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        own = version("heap-device")
+    except PackageNotFoundError:
+        own = "(not installed)"
+    pinned = assets.pinned_versions()
+    lines = ["heap-device " + own]
+    for name, package in assets.RUNTIME_PACKAGES.items():
+        shipped = package not in assets.NOT_SHIPPED or (assets.NODE_MODULES / package).is_dir()
+        where = "" if shipped else " (not shipped: --runtime pyodide needs --pyodide-dir)"
+        lines.append("%s %s%s" % (name, pinned.get(package, "?"), where))
+    lines.append("RudderStack JS SDK %s (demo page)" % pinned.get(assets.RUDDERSTACK_PACKAGE, "?"))
+    return "\n".join(lines) + "\n"
+
+
 def _parser():
     parser = _Parser(prog="heap-device", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    b = commands.add_parser("build", help="write the browser bundle into a folder")
+    parser.add_argument("--version", action="store_true", help="print versions and exit")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    b = commands.add_parser("build", help="write the browser bundle into a folder, print its tag")
     b.add_argument("--out", required=True, help="folder to write (created if missing)")
+    b.add_argument("--base-url", help="URL the folder is served at (e.g. /heap): prints the tag")
+    b.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
-    b.add_argument("--boot", choices=BOOTS, default="pyscript", help="direct: strict-CSP pages")
-    s = commands.add_parser("snippet", help="print the <script> tag for a website")
-    s.add_argument("--base-url", required=True, help="URL of the built folder, e.g. /heap")
+    b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
+    b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
+    b.add_argument("--force", action="store_true", help="write beside files it did not write")
+    s = commands.add_parser("snippet", help="print the <script> tag of a build")
+    s.add_argument("--from", dest="folder", required=True, help="the folder build wrote")
+    s.add_argument("--base-url", required=True, help="URL of that folder, e.g. /heap")
     s.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
-    s.add_argument("--runtime", choices=RUNTIMES, default="micropython")
-    s.add_argument("--boot", choices=BOOTS, default="pyscript", help="as given to build")
+    c = commands.add_parser("check", help="check a deployed bundle (files, types, headers, SRI)")
+    c.add_argument("url", help="a page holding the tag, or the bundle's URL (its --base-url)")
+    c.add_argument("--tag", help="a file holding the tag (heap-device.tag.html): checks its SRI")
+    c.add_argument("--integrity", help="the SRI value your page's tag carries: checks it")
+    c.add_argument("--page", help="a page of the site: checks its CSP and cross-origin headers")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
-    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--port", type=_port, default=8000)
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--app-id", help="your Heap environment ID (default: offline Heap stand-in)")
     d.add_argument("--runtime", choices=RUNTIMES, default="micropython")
+    d.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     return parser
+
+
+def _build(args):
+    if args.base_url is not None:  # bad tag arguments fail before anything is written
+        check_base_url(args.base_url)
+        parse_options(args.options)
+    elif args.options is not None:
+        raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
+    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir)
+    print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
+    if args.base_url is None:
+        print(
+            f"heap-device: for its tag: heap-device snippet --from {out} --base-url URL",
+            file=sys.stderr,
+        )
+        return
+    tag = snippet_from(out, args.base_url, args.options)
+    add_file(out, TAG_FILE, tag.encode("utf-8"))
+    sys.stdout.write(tag)
 
 
 def main(argv=None):
     """Entry point of the ``heap-device`` command; returns the exit status."""
     try:
         args = _parser().parse_args(argv)
-        if args.command == "build":
-            out = build(args.out, args.runtime, args.boot)
-            print(f"heap-device: wrote the {args.runtime} bundle to {out}")
+        if args.version:
+            sys.stdout.write(version_text())
+        elif args.command is None:
+            raise UsageError("name a command: build, snippet, check or demo (--help says more)")
+        elif args.command == "build":
+            _build(args)
         elif args.command == "snippet":
-            sys.stdout.write(snippet(args.base_url, args.options, args.runtime, args.boot))
+            sys.stdout.write(snippet_from(args.folder, args.base_url, args.options))
+        elif args.command == "check":
+            from heap_device.tools import check
+
+            return check.run(args.url, args.tag, args.integrity, args.page)
         else:
             from heap_device.tools import demo  # jinja2 and http.server: only when asked
 
-            return demo.run(args.host, args.port, args.app_id, args.runtime)
+            return demo.run(args.host, args.port, args.app_id, args.runtime, args.pyodide_dir)
     except UsageError as exc:
         print(f"heap-device: {exc}", file=sys.stderr)
         return 2

@@ -78,8 +78,8 @@
       var heap = window.heap;
       if (heap && heap.loaded === true) {
         clearInterval(timer);
-        var standin = window.heapStandin;
-        mark('heapLoaded', standin ? standin.loadedAt : performance.now());
+        // The stand-in marks when it arrived; Heap's own heap.js does not.
+        mark('heapLoaded', window.__heapLoadedAt !== undefined ? window.__heapLoadedAt : performance.now());
       } else if (performance.now() - started > 30000) {
         clearInterval(timer);
         if (heapBlocked) return;

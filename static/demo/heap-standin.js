@@ -1,26 +1,44 @@
-/* The demo's offline stand-in for Heap's heap.js (served at /heap-standin.js; the demo's snippet
- * points the loader at it with the scriptUrl tag option). It does what heap.js does on arrival:
- * replaces the stub on window.heap, runs the calls the stub queued, and sets heap.loaded. Each call
- * it receives is kept, as JSON, in window.heapStandin.calls: nothing is sent anywhere. */
+/* The one stand-in for Heap's heap.js, used by the demo, the e2e tests and the bench in place of
+ * Heap's CDN (the local server serves it at /heap-standin.js; tests also answer Heap's CDN URLs with
+ * it). Like heap.js it takes over window.heap, replays the loader stub's queue (v5 heapReadyCb or
+ * the classic array) and sets heap.loaded. It sends nothing anywhere; it records, on window:
+ *   __heapCalls       every call as [method, args], JSON-cloned (what Heap would have received)
+ *   __heapLoadCount   how many times a heap.js arrived (Heap must load once)
+ *   __heapLoadedWith  the stub's appid, envId, config and clientConfig
+ *   __heapLoadedAt, __firstCallAt, __lastCallAt   performance.now() marks (demo timeline, bench)
+ *   __heapNotPlain    calls given an object that is not a plain one (a Python proxy, say) */
 (function () {
   'use strict';
+  var calls = (window.__heapCalls = window.__heapCalls || []);
   var stub = window.heap || {};
-  var record = (window.heapStandin = { calls: [], loadedAt: performance.now() });
+  window.__heapLoadCount = (window.__heapLoadCount || 0) + 1;
+  window.__heapLoadedAt = performance.now();
+  window.__heapLoadedWith = JSON.parse(JSON.stringify({
+    appid: stub.appid, envId: stub.envId, config: stub.config, clientConfig: stub.clientConfig
+  }));
   var heap = { appid: stub.appid, envId: stub.envId, loaded: true, standin: true };
-  var methods = ['identify', 'addUserProperties', 'track', 'addAccountProperties', 'resetIdentity',
+  ['identify', 'addUserProperties', 'track', 'addAccountProperties', 'resetIdentity',
     'addEventProperties', 'clearEventProperties', 'removeEventProperty', 'setEventProperties',
-    'unsetEventProperty', 'startTracking', 'stopTracking', 'trackPageview', 'identifyHashed'];
-  methods.forEach(function (name) {
+    'unsetEventProperty', 'startTracking', 'stopTracking', 'trackPageview',
+    'identifyHashed'].forEach(function (name) {
     heap[name] = function () {
       var args = Array.prototype.slice.call(arguments);
-      record.calls.push({ method: name, args: JSON.parse(JSON.stringify(args)), t: performance.now() });
+      var now = performance.now();
+      if (window.__firstCallAt === undefined) window.__firstCallAt = now;
+      window.__lastCallAt = now;
+      args.forEach(function (a) {
+        if (a && typeof a === 'object' && !Array.isArray(a) &&
+            Object.getPrototypeOf(a) !== Object.prototype) {
+          window.__heapNotPlain = (window.__heapNotPlain || 0) + 1;
+        }
+      });
+      calls.push(JSON.parse(JSON.stringify([name, args])));
     };
   });
   window.heap = heap;
-  if (Array.isArray(stub)) { // classic stub: [name, ...args]
+  if (Array.isArray(stub)) {
     stub.forEach(function (entry) { if (heap[entry[0]]) heap[entry[0]].apply(heap, entry.slice(1)); });
   }
-  var queued = window.heapReadyCb || []; // v5 stub: {name, fn}
+  (window.heapReadyCb || []).forEach(function (entry) { entry.fn(); });
   window.heapReadyCb = [];
-  queued.forEach(function (entry) { entry.fn(); });
 })();

@@ -39,4 +39,15 @@ def run():
     for name, overrides, _ in vectors.LOADER:
         settings, _ = resolve_settings(vectors.APP, overrides)
         out["loader"].append([name, loader_plan(settings)])
-    return json.dumps(out)
+    return _escape_halves(json.dumps(out))
+
+
+def _escape_halves(text):
+    # MicroPython's json.dumps writes lone surrogate halves raw, and such a half does not survive
+    # MicroPython's string crossing into JavaScript: escape them, as JSON.stringify would.
+    if sys.implementation.name != "micropython":
+        return text  # Pyodide's json.dumps escapes everything beyond ASCII already
+    out = []
+    for ch in text:
+        out.append("\\u%04x" % ord(ch) if "\ud800" <= ch <= "\udfff" else ch)
+    return "".join(out)

@@ -1,0 +1,458 @@
+"""``heap-device check URL``: is a deployed bundle sound? One line per problem, each with its fix.
+
+URL is a page of the site holding the heap-device tag (then the tag, the page's CSP and its origin
+are read from it), or the bundle's base URL. It fetches every file of the build (listed in the
+served ``heap-device.files.json``, else named by heap-device.js) and checks what a browser would
+refuse: a missing file, a wrong MIME type, an SRI mismatch, missing cross-origin headers, and a
+Content-Security-Policy without the sources the runtime needs. Exit status 0 when sound, 1 if not.
+"""
+
+import base64
+import hashlib
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from heap_device.tools import UsageError
+from heap_device.tools.bundle import BOOTS, RUNTIME_FILES
+from heap_device.tools.output import MANIFEST
+from heap_device.tools.snippet import check_base_url, parse_options
+
+JS_TYPES = {
+    "text/javascript",
+    "application/javascript",
+    "application/x-javascript",
+    "application/ecmascript",
+    "text/ecmascript",
+    "module",
+}
+TIMEOUT_S = 20
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# The boot that needs no 'unsafe-eval' (PyScript's core evaluates strings).
+STRICT_BOOT = next(b for b in BOOTS if b != "pyscript")
+# The worker build's worker script, beside heap-device.js (bundle.py writes it).
+WORKER_SCRIPT = "heap-device-runtime.js"
+BUILD_LINE = re.compile(r"^\s*var BUILD = (\{.*\});$", re.MULTILINE)
+
+
+class Fetched:
+    """One answer: status (None when nothing answered, then error says why), headers, body."""
+
+    def __init__(self, url, status, headers, body, error=None):
+        self.url, self.status, self.headers = url, status, headers
+        self.body, self.error = body, error
+
+    def header(self, name):
+        return self.headers.get(name) if self.headers is not None else None
+
+    def header_all(self, name):
+        return self.headers.get_all(name) or [] if self.headers is not None else []
+
+    def mime(self):
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+
+def fetch(url, origin=None):
+    """GET ``url`` (with an Origin header when the page is elsewhere); never raises."""
+    request = urllib.request.Request(url, headers={"User-Agent": "heap-device-check"})
+    if origin:
+        request.add_header("Origin", origin)
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
+            return Fetched(url, answer.status, answer.headers, answer.read())
+    except urllib.error.HTTPError as exc:
+        return Fetched(url, exc.code, exc.headers, b"")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return Fetched(url, None, None, b"", str(getattr(exc, "reason", exc)))
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return "%s://%s" % (parts.scheme, parts.netloc)
+
+
+def sri_of(data, algorithm="sha384"):
+    return "%s-%s" % (algorithm, base64.b64encode(hashlib.new(algorithm, data).digest()).decode())
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts = []
+        self.csp = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k.lower(): v for k, v in attrs if v is not None}
+        if tag == "script" and attrs.get("src", "").split("?")[0].endswith("heap-device.js"):
+            self.scripts.append(attrs)
+        if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy":
+            self.csp.append(attrs.get("content", ""))
+
+
+def parse_html(text):
+    parser = _Tags()
+    parser.feed(text)
+    return parser
+
+
+# ---------------------------------------------------------------- Content-Security-Policy
+
+
+def parse_policy(text):
+    """{directive: [sources]} of one policy (the first of a repeated directive counts)."""
+    policy = {}
+    for part in text.split(";"):
+        tokens = part.split()
+        if tokens and tokens[0].lower() not in policy:
+            policy[tokens[0].lower()] = tokens[1:]
+    return policy
+
+
+FALLBACKS = {
+    "script-src": ("script-src", "default-src"),
+    "connect-src": ("connect-src", "default-src"),
+    "worker-src": ("worker-src", "child-src", "script-src", "default-src"),
+}
+
+
+def effective(policy, directive):
+    """(directive that applies, its sources); (None, None) when nothing restricts it."""
+    for name in FALLBACKS[directive]:
+        if name in policy:
+            return name, policy[name]
+    return None, None
+
+
+def source_allows(source, url, page_origin):
+    """Does one CSP source expression allow ``url`` (for a page at ``page_origin``)?"""
+    target, page, lowered = urlsplit(url), urlsplit(page_origin), source.lower()
+
+    def scheme_ok(wanted):  # http: sources also allow https (CSP's upgrade rule)
+        return target.scheme == wanted or (wanted == "http" and target.scheme == "https")
+
+    if lowered == "'self'":
+        if (target.scheme, target.netloc) == (page.scheme, page.netloc):
+            return True
+        return (
+            page.scheme == "http" and target.scheme == "https" and target.hostname == page.hostname
+        )
+    if lowered == "*":
+        return target.scheme in ("http", "https")
+    if lowered.startswith("'"):
+        return False  # keywords, nonces and hashes name no URL
+    scheme_only = re.fullmatch(r"([a-z][a-z0-9+.-]*):", lowered)
+    if scheme_only:
+        return scheme_ok(scheme_only.group(1))
+    match = re.fullmatch(
+        r"(?:([a-z][a-z0-9+.-]*)://)?(\*|\*\.[^/:]+|[^/:*]+)(?::(\d+|\*))?(/.*)?", lowered
+    )
+    if not match:
+        return False
+    scheme, host, port, path = match.groups()
+    if not scheme_ok(scheme or page.scheme):
+        return False
+    name = (target.hostname or "").lower()
+    if host.startswith("*."):
+        if not name.endswith(host[1:]):
+            return False
+    elif host not in ("*", name):
+        return False
+    if port != "*":
+        target_port = target.port or DEFAULT_PORTS.get(target.scheme)
+        if port:
+            wanted = {int(port)}
+        else:  # the scheme's default port (443 too where http was upgraded)
+            wanted = {DEFAULT_PORTS.get(scheme or page.scheme), 443 if scheme_ok("http") else None}
+        if target_port not in wanted:
+            return False
+    if path and path != "/":
+        return target.path.startswith(path) if path.endswith("/") else target.path == path
+    return True
+
+
+def sources_allow(sources, url, page_origin):
+    return any(source_allows(s, url, page_origin) for s in sources)
+
+
+def check_policy(text, where, build, base, page_origin, adapter_sri, report, in_worker=False):
+    """Report what in one policy would stop the runtime.
+
+    ``in_worker``: the policy of the worker script's own response, which binds the worker (its
+    'self' is the bundle's origin; it loads the runtime's modules, not heap-device.js).
+    """
+    policy = parse_policy(text)
+    adapter = base + ("/" if in_worker else "/heap-device.js")
+    if in_worker:
+        page_origin = origin_of(base)
+    boot = build.get("boot")
+    name, script = effective(policy, "script-src")
+    if script is not None:
+        keywords = {s.lower() for s in script}
+        if "'strict-dynamic'" in keywords and not in_worker:
+            if adapter_sri not in script and not any(k.startswith("'nonce-") for k in keywords):
+                report(
+                    f"{where}: {name} uses 'strict-dynamic', which ignores host sources: add "
+                    f"'{adapter_sri}' (heap-device.js's hash) to {name}"
+                )
+        elif not sources_allow(script, adapter, page_origin):
+            report(
+                f"{where}: {name} does not allow {adapter}: add {origin_of(base)} "
+                f"(or 'self' when the bundle is on the page's origin) to {name}"
+            )
+        if not keywords & {"'wasm-unsafe-eval'", "'unsafe-eval'"}:
+            report(
+                f"{where}: {name} lacks 'wasm-unsafe-eval', so the runtime's WebAssembly cannot "
+                f"compile: add 'wasm-unsafe-eval' to {name}"
+            )
+        if boot == "pyscript" and "'unsafe-eval'" not in keywords:
+            report(
+                f"{where}: {name} lacks 'unsafe-eval', which PyScript needs to start: add it, or "
+                f"build with --boot {STRICT_BOOT} (MicroPython without PyScript needs no eval)"
+            )
+    name, connect = effective(policy, "connect-src")
+    if connect is not None and not sources_allow(connect, base + "/", page_origin):
+        report(
+            f"{where}: {name} does not allow {base}/ (the .py and .wasm files are fetched): add "
+            f"{origin_of(base)} (or 'self' when the bundle is on the page's origin) to {name}"
+        )
+    if boot == "worker" and not in_worker:
+        # A worker must come from the page's origin: from another one the adapter starts it
+        # from a blob: URL that imports the runtime script.
+        name, worker = effective(policy, "worker-src")
+        if origin_of(base) == page_origin:
+            needed, source = base + "/" + WORKER_SCRIPT, "'self'"
+        else:
+            needed, source = "blob:%s/" % page_origin, "blob:"
+        if worker is not None and not sources_allow(worker, needed, page_origin):
+            report(
+                f"{where}: {name} does not allow the worker ({needed}): add {source} to "
+                "worker-src (or the build runs on the main thread)"
+            )
+
+
+# ---------------------------------------------------------------- the check
+
+
+def run(url, tag_file=None, integrity=None, page_url=None, out=None):
+    """Check the deploy at ``url``; prints one line per problem; returns 0 if sound, else 1."""
+    out = out or sys.stdout
+    problems = []
+
+    def report(text):
+        problems.append(text)
+        print("heap-device check: " + text, file=out)
+
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        raise UsageError(f"check {url!r}: give the full URL, e.g. https://www.example.com/heap")
+    tag = _read_tag(tag_file) if tag_file else None
+    first = fetch(url)
+    if first.status is None:
+        report(f"cannot reach {url} ({first.error}): check the URL and that the site is up")
+        return _verdict(problems, out)
+    page = page_tag = None
+    if first.status == 200 and first.mime() == "text/html":
+        found = parse_html(first.body.decode("utf-8", "replace"))
+        if found.scripts:  # else a folder listing, say: URL is the bundle's base URL
+            page, page_tag = first, found.scripts[0]
+    if page is None and page_url is not None:
+        page = fetch(page_url)
+        if page.status != 200:
+            report(
+                f"--page {page_url} answered {page.status or page.error}: give a page that loads"
+            )
+            page = None
+    if page_tag is not None:
+        base = urljoin(url, page_tag["src"]).split("?")[0].rsplit("/", 1)[0]
+    else:
+        base = url.split("?")[0].rstrip("/")
+        if base.endswith("/heap-device.js"):
+            base = base.rsplit("/", 1)[0]
+    page_origin = origin_of(page.url) if page is not None else None
+    cross = page_origin is not None and origin_of(base) != page_origin
+    asked_from = page_origin if cross else None
+
+    adapter = fetch(base + "/heap-device.js", asked_from)
+    if adapter.status != 200:
+        report(
+            f"missing: {base}/heap-device.js answered {adapter.status or adapter.error}: "
+            f"upload the folder heap-device build wrote so that it is served at {base}/"
+        )
+        return _verdict(problems, out)
+    build = _build_of(adapter.body)
+    if build is None:
+        report(
+            f"{base}/heap-device.js is not a heap-device build's adapter: upload the folder "
+            "heap-device build wrote, not static/heap-device.js"
+        )
+        return _verdict(problems, out)
+    adapter_sri = sri_of(adapter.body)
+    files = _files_of(base, build, asked_from)
+    worker_script = None
+    for name in files:
+        got = adapter if name == "heap-device.js" else fetch(base + "/" + name, asked_from)
+        _check_file(base, name, got, asked_from, build, page, report)
+        if name == WORKER_SCRIPT and got.status == 200:
+            worker_script = got
+
+    if page_tag is not None:
+        _check_tag(page_tag, base, page_origin, adapter.body, report, "the page's tag")
+    if tag is not None:
+        _check_tag(tag, base, page_origin, adapter.body, report, "the --tag")
+    if integrity is not None and not _sri_matches(integrity, adapter.body):
+        report(
+            f"SRI mismatch: {integrity} is not the served heap-device.js ({adapter_sri}): "
+            f"print the tag of what you uploaded: heap-device snippet --from DIR --base-url {base}"
+        )
+    if page is not None:
+        policies = [(p, "Content-Security-Policy header") for p in _policies(page)]
+        policies += [
+            (p, "<meta> Content-Security-Policy")
+            for p in parse_html(page.body.decode("utf-8", "replace")).csp
+        ]
+        for text, where in policies:
+            check_policy(text, where, build, base, page_origin, adapter_sri, report)
+    # A worker started from its URL (the bundle on the page's origin) takes the policy of its
+    # script's own response; a blob: worker (another origin) takes the page's, checked above.
+    if build.get("boot") == "worker" and worker_script is not None and not cross:
+        for text in _policies(worker_script):
+            where = f"{WORKER_SCRIPT}'s Content-Security-Policy header (the worker's policy)"
+            check_policy(text, where, build, base, page_origin, adapter_sri, report, True)
+    return _verdict(problems, out, len(files), base)
+
+
+def _policies(fetched):
+    values = []
+    for value in fetched.header_all("Content-Security-Policy"):
+        values += [v for v in value.split(",") if v.strip()]  # a comma joins two policies
+    return values
+
+
+def _verdict(problems, out, count=0, base=""):
+    if problems:
+        print("heap-device check: %d problem(s) found" % len(problems), file=out)
+        return 1
+    print("heap-device check: sound: %d files served right from %s/" % (count, base), file=out)
+    return 0
+
+
+def _read_tag(path):
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError as exc:
+        raise UsageError(f"--tag {path!r} cannot be read ({exc.strerror})") from None
+    scripts = parse_html(text).scripts
+    if not scripts:
+        raise UsageError(
+            f"--tag {path!r} holds no <script src=.../heap-device.js> tag: give the file "
+            "heap-device build saved (heap-device.tag.html)"
+        )
+    return scripts[0]
+
+
+def _build_of(body):
+    match = BUILD_LINE.search(body.decode("utf-8", "replace"))
+    if not match:
+        return None
+    try:
+        build = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return build if isinstance(build, dict) and "runtime" in build else None
+
+
+def _files_of(base, build, asked_from):
+    """The build's files: its served manifest, else what heap-device.js names."""
+    listed = fetch(base + "/" + MANIFEST, asked_from)
+    if listed.status == 200:
+        try:
+            names = json.loads(listed.body)["files"]
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                return sorted(n for n in names if not n.endswith(".tag.html"))
+        except (ValueError, KeyError, TypeError):
+            pass
+    names = ["heap-device.js"]
+    names += ["heap_device/" + m for m in build.get("modules", []) if isinstance(m, str)]
+    runtime = build.get("runtime")
+    names += [runtime + "/" + n for n in RUNTIME_FILES.get(runtime, (None, ()))[1]]
+    if build.get("boot") == "pyscript":
+        names.append("pyscript/core.js")
+    return names
+
+
+def _check_file(base, name, got, asked_from, build, page, report):
+    url = base + "/" + name
+    if got.status != 200:
+        report(
+            f"missing: {url} answered {got.status or got.error}: upload every file of the build "
+            f"folder ({MANIFEST} lists them)"
+        )
+        return
+    mime = got.mime()
+    if name.endswith(".wasm") and mime != "application/wasm":
+        report(
+            f"wrong type: {url} is served as {mime or 'no type'}: serve .wasm files as "
+            "application/wasm (browsers refuse to stream-compile anything else)"
+        )
+    if name.endswith((".js", ".mjs")) and mime not in JS_TYPES:
+        report(
+            f"wrong type: {url} is served as {mime or 'no type'}: serve .js and .mjs files as "
+            "text/javascript (browsers refuse modules of any other type)"
+        )
+    if asked_from is not None:
+        allowed = got.header("Access-Control-Allow-Origin")
+        if allowed not in ("*", asked_from):
+            report(
+                f"cross-origin: {url} has no Access-Control-Allow-Origin for {asked_from} "
+                f"(got {allowed or 'none'}): send Access-Control-Allow-Origin: {asked_from} "
+                "(or *) with the bundle's files"
+            )
+    coep = (page.header("Cross-Origin-Embedder-Policy") or "") if page is not None else ""
+    if build.get("boot") == "worker" and name == WORKER_SCRIPT and coep:
+        if not got.header("Cross-Origin-Embedder-Policy"):
+            report(
+                f"cross-origin: the page sends Cross-Origin-Embedder-Policy: {coep}, so the "
+                f"worker script {url} must send it too: add that header to it"
+            )
+
+
+def _sri_matches(integrity, body):
+    for token in integrity.split():
+        algorithm = token.split("-", 1)[0].lower()
+        if algorithm in ("sha256", "sha384", "sha512") and token == sri_of(body, algorithm):
+            return True
+    return False
+
+
+def _check_tag(tag, base, page_origin, body, report, where):
+    src = tag.get("src", "")
+    try:
+        check_base_url(src.rsplit("/", 1)[0] or "/")
+    except UsageError as exc:
+        report(f"{where}: {str(exc).replace('--base-url', 'src')}")
+    if where == "the --tag":
+        resolved = urljoin((page_origin or base) + "/", src)
+        if resolved.split("?")[0] != base + "/heap-device.js":
+            report(
+                f"{where} loads {resolved}, not the checked {base}/heap-device.js: check the "
+                "URL the tag points to, or print the tag for this URL (heap-device snippet)"
+            )
+    integrity = tag.get("integrity")
+    if integrity is None:
+        report(f"{where} has no integrity: use the tag heap-device build printed")
+    elif not _sri_matches(integrity, body):
+        report(
+            f"SRI mismatch: {where}'s integrity {integrity} is not the served heap-device.js "
+            f"({sri_of(body)}), so the browser refuses it: put the tag of the build you uploaded "
+            f"in the page (heap-device snippet --from DIR --base-url {base})"
+        )
+    if integrity is not None and tag.get("crossorigin") is None:
+        report(f'{where} lacks crossorigin="anonymous", which SRI needs: add it')
+    if "data-options" in tag:
+        try:
+            parse_options(tag["data-options"])  # the HTML parser has unescaped it
+        except UsageError as exc:
+            report(f"{where}'s data-options: {str(exc).removeprefix('--options: ')}")
