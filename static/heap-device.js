@@ -313,7 +313,7 @@
         deniedConsentIds: options.deniedConsentIds }, []);
       log.push({ control: { type: 'consent', given: given } });
     }
-    if (name === 'load') loadOptions = plain(args[2] || {}, []);
+    if (name === 'load') loadOptions = plain({ consentManagement: (args[2] || {}).consentManagement }, []);
     drain(); // a reset with nothing unsettled before it goes now, before the SDK acts on it
     return null;
   }
@@ -359,11 +359,13 @@
       var own = Object.getOwnPropertyDescriptor(target, name);
       if (own && (!own.configurable || !('value' in own))) return;
       var current = wrap(name, target[name]);
-      Object.defineProperty(target, name, {
-        configurable: true, enumerable: own ? own.enumerable : true,
-        get: function () { return current; },
-        set: function (fn) { current = wrap(name, fn); }
-      });
+      try {
+        Object.defineProperty(target, name, {
+          configurable: true, enumerable: own ? own.enumerable : true,
+          get: function () { return current; },
+          set: function (fn) { current = wrap(name, fn); }
+        });
+      } catch (e) {} // a frozen object: its calls go unlogged, never broken
     });
   }
   function watchGlobal() {
@@ -373,7 +375,10 @@
       Object.defineProperty(window, 'rudderanalytics', {
         configurable: true, enumerable: true,
         get: function () { return current; },
-        set: function (value) { current = value; watch(value); }
+        set: function (value) {
+          current = value;
+          try { watch(value); } catch (e) {} // never into the SDK's or the page's assignment
+        }
       });
     } catch (e) {} // declared with var by the page: the calls of what it holds now are still seen
   }
