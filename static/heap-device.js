@@ -5,7 +5,7 @@
 (function () {
   'use strict';
   // Written by `heap-device build`: interpreter, how it boots, and the modules to load.
-  var BUILD = {"runtime": "micropython", "boot": "pyscript", "modules": ["__init__.py"]};
+  var BUILD = {"runtime": "micropython", "boot": "worker", "modules": ["__init__.py"], "fields": null};
   // BUILD.modules are paths under heap_device/, e.g. "core/calls.py".
 
   var rs = (window.Heap_RS = window.Heap_RS || {});
@@ -17,80 +17,111 @@
   // ======== Runtime side: queue, start the Python runtime, apply what it decided. ========
   // The page side (below) hands over each message as JSON text through send(text, keep);
   // keep = true marks a message the queue cap must never drop (a reset).
-  var queue = []; // JSON strings, in order, until Python sets rs.push and calls rs.flush()
-  var keeps = []; // per queued string: true for one the cap must never drop
+  var queue = []; // JSON strings, in order, until Python runs
   // Bounded: if the runtime never comes (blocked), a long-lived page must not grow forever. Past
-  // the cap the oldest message goes (item 0, the settings, stays), with one warning.
+  // the cap the oldest droppable message goes (item 0, the settings, stays), with one warning.
   var QUEUE_CAP = 1000;
   var constructed = false, failed = false, capWarned = false;
+  var deliver = null; // once Python runs: hands it one string (to the worker, or on the page)
+  // The message fields Python's mapping reads, decided in Python (written into BUILD by the
+  // build): only those cross over, since the SDK's context is most of a message.
+  rs.fields = BUILD.fields;
 
   function send(text, keep) {
-    if (typeof rs.push === 'function') {
-      try { rs.push(text); } catch (e) { console.error('heap-device: could not hand over a message', e); }
+    var to = deliver || (typeof rs.push === 'function' && rs.push); // rs.push: PyScript boot
+    if (to) {
+      try { to(text); } catch (e) { console.error('heap-device: could not hand over a message', e); }
       return;
     }
     if (failed) return; // no runtime: nothing will ever take it (the error said why)
-    queue.push(text);
-    keeps.push(keep === true);
-    var oldest = keeps.indexOf(false, 1);
-    if (queue.length > QUEUE_CAP + 1 && oldest !== -1) {
-      queue.splice(oldest, 1);
-      keeps.splice(oldest, 1);
+    queue.push({ text: text, keep: !!keep });
+    if (queue.length > QUEUE_CAP + 1) {
+      for (var i = 1; i < queue.length && queue[i].keep; i++) {} // never the settings, nor a keep
+      if (i < queue.length) queue.splice(i, 1);
       if (!capWarned) console.warn('heap-device: ' + QUEUE_CAP + ' messages wait for the Python ' +
         'runtime, which has not started; the oldest are dropped from now on');
       capWarned = true;
     }
   }
+  // Called once Python can take messages: hand over what queued up, in order. From then on
+  // rs.running is true (page tools and tests can tell that Python runs).
+  function flush() {
+    rs.running = true;
+    while (queue.length) send(queue.shift().text);
+  }
+  rs.flush = flush;
 
-  // The runtime could not start (its .wasm blocked or missing, or the page's CSP refuses it):
-  // one clear error naming the cause and the fix; then messages are dropped, never queued.
+  // The runtime could not start (its .wasm blocked or missing, or a Content-Security-Policy
+  // refuses it): one clear error naming the cause and the fix; then messages are dropped.
   function fail(cause) {
-    if (failed || typeof rs.push === 'function') return;
+    if (failed || deliver || typeof rs.push === 'function') return;
     failed = true;
-    queue.length = keeps.length = 0;
+    queue.length = 0;
     console.error('heap-device: the Python runtime could not start (' + cause + '), so Heap ' +
       'gets no events. Fix: serve ' + base + ' (the whole folder heap-device build wrote, .wasm ' +
-      "as application/wasm) and allow 'wasm-unsafe-eval' in the page's Content-Security-Policy " +
-      "(the PyScript build also needs 'unsafe-eval'; build --boot direct does not).");
+      "as application/wasm) and allow 'wasm-unsafe-eval' in the Content-Security-Policy (see " +
+      "docs/security.md; the PyScript build also needs 'unsafe-eval').");
   }
   var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
   window.addEventListener('securitypolicyviolation', function (e) {
-    // 'eval' stops PyScript only: a page's own refused eval must not count against direct boot.
-    if ((e.blockedURI === 'eval' && BUILD.boot !== 'direct') || e.blockedURI === 'wasm-eval') {
+    // 'eval' stops PyScript only: a page's own refused eval must not count against the others.
+    if ((e.blockedURI === 'eval' && BUILD.boot === 'pyscript') || e.blockedURI === 'wasm-eval') {
       fail("the page's Content-Security-Policy refused " + e.blockedURI + ' (' + e.effectiveDirective + ')');
     }
   });
   window.addEventListener('unhandledrejection', function (e) { // e.g. Emscripten's Aborted(...)
     var why = String(e.reason && (e.reason.message || e.reason));
-    if (typeof rs.push === 'function' || !OURS.test(why)) return;
+    if (deliver || typeof rs.push === 'function' || !OURS.test(why)) return;
     fail(why);
     e.preventDefault(); // said once, in our words, above
   });
 
-  // Called by Python once it can take messages: hand over what queued up, in order.
-  rs.flush = function () { while (queue.length) { keeps.shift(); send(queue.shift()); } };
-  // Python calls Heap through this, arguments as JSON text: a JS exception must not unwind through
-  // the Python runtime (MicroPython cannot catch it), so it comes back as text ('' when all went well).
-  rs.call = function (target, name, argsText) {
-    try { target[name].apply(target, JSON.parse(argsText)); return ''; } catch (e) { return String(e); }
-  };
-  // One message's Heap calls, [[name, args], ...] as JSON text, applied in order: one crossing per
-  // message. Stops at the first that throws and says which: '<index> <error>' ('' when all went well).
-  rs.apply = function (target, callsText) {
-    var calls = JSON.parse(callsText);
-    for (var i = 0; i < calls.length; i++) {
-      try { target[calls[i][0]].apply(target, calls[i][1]); } catch (e) { return i + ' ' + String(e); }
+  // ---- Apply what Python decided: a batch, {ops: [...], error}, as JSON text. No rules here:
+  // each operation is carried out as written, in order (heap_device/browser/bridge.py lists them).
+  function apply(text) {
+    var batch;
+    try { batch = JSON.parse(text); } catch (e) { return; }
+    var ops = batch.ops, callsOff = false;
+    for (var i = 0; i < ops.length; i++) {
+      var op = ops[i];
+      try {
+        if (op[0] === 'call') { if (!callsOff) callHeap(op[1], op[2], op[3]); }
+        else if (op[0] === 'log') console[op[1]](op[2]);
+        else if (op[0] === 'plan') loadHeap(op[1]);
+        else if (op[0] === 'event') window.dispatchEvent(new CustomEvent(op[1], { detail: op[2] }));
+      } catch (e) {
+        callsOff = true; // a throwing Heap: this message's remaining calls are skipped
+        console.error(batch.error + String(e));
+      }
     }
-    return '';
-  };
-  // Python reports to page tools (the demo's inspector): a window event with a plain detail.
-  rs.report = function (name, detailText) {
-    try { window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(detailText) })); } catch (e) {}
-  };
+  }
+  rs.apply = apply; // the PyScript boot applies from Python on the page
+
+  function callHeap(name, args, missing) {
+    var heap = window.heap;
+    if (!heap || typeof heap[name] !== 'function') return console.warn(missing);
+    heap[name].apply(heap, args);
+  }
+
+  // Heap's loader plan: its stub, heap.load and the async script tag, unless the page has Heap.
+  function loadHeap(plan) {
+    var heap = window.heap;
+    if (heap && plan.present.some(function (key) { return heap[key]; })) {
+      if (plan.presentNote) console.debug(plan.presentNote);
+      return;
+    }
+    installHeapStub(plan.sdk, plan.methods);
+    window.heap.load(plan.appId, plan.config);
+    var tag = document.createElement('script');
+    tag.async = true;
+    tag.src = plan.src;
+    tag.onerror = function () { console.warn(plan.blockedNote); };
+    (document.head || document.documentElement).appendChild(tag);
+  }
 
   // ---- Vendor snippet: Heap's stub, isolated and data-driven. Python decides kind and methods. ----
   // v5 queues {name, fn} on window.heapReadyCb; classic pushes [name, ...args] onto the heap array.
-  rs.installHeapStub = function (kind, methods) {
+  function installHeapStub(kind, methods) {
     var heap = (window.heap = window.heap || []);
     var ready = kind === 'v5' ? (window.heapReadyCb = window.heapReadyCb || []) : null;
     heap.load = function (id, config) {
@@ -106,9 +137,62 @@
         ready.push({ name: name, fn: function () { window.heap[name].apply(window.heap, args); } });
       };
     });
-  };
+  }
 
   // ---- Start the Python runtime, every URL relative to this file. ----
+  var RUNTIME = base + 'heap-device-runtime.js';
+
+  // Python runs: its first batch says so; then what queued up goes over, in order.
+  function running(to, firstBatch) {
+    deliver = to;
+    apply(firstBatch);
+    flush();
+  }
+
+  // The default: a dedicated module Worker runs Python, so the page's main thread only posts
+  // strings and applies batches. Where no worker can start, Python runs on the page instead.
+  function startWorker() {
+    var worker, url = RUNTIME;
+    try {
+      if (new URL(RUNTIME).origin !== location.origin) {
+        // A Worker must come from the page's origin: a same-origin blob: module that imports ours
+        // (CORS, as for this file) does. A page CSP must then allow blob: in worker-src; import()
+        // (not a static import, checked against worker-src) is checked against script-src, like
+        // this file. If it fails, the worker throws: its error event starts Python on the page.
+        // Messages that arrive before ours is imported are kept and handed over, in order.
+        url = URL.createObjectURL(new Blob(['var early = []; onmessage = function (e) { ' +
+          'early.push(e); }; import(' + JSON.stringify(RUNTIME) + ').then(function () { ' +
+          'early.forEach(function (e) { onmessage(e); }); }, function (e) { ' +
+          'setTimeout(function () { throw e; }); });'], { type: 'text/javascript' }));
+      }
+      worker = new Worker(url, { type: 'module', name: 'heap-device' });
+    } catch (e) {
+      return startOnPage('no Web Worker could start here: ' + (e && e.message || e));
+    }
+    worker.onmessage = function (e) {
+      if (typeof e.data !== 'string') return fail(e.data && e.data.failed);
+      if (deliver) return apply(e.data);
+      running(function (text) { worker.postMessage(text); }, e.data);
+    };
+    worker.onerror = function (e) { // the worker itself did not start (CSP, no module workers)
+      if (e.preventDefault) e.preventDefault();
+      if (deliver || failed) return;
+      worker.terminate();
+      startOnPage('the Web Worker did not start' + (e.message ? ': ' + e.message : '') +
+        "; a Content-Security-Policy must allow it in worker-src (docs/security.md)");
+    };
+    worker.postMessage(JSON.stringify({ timeOrigin: performance.timeOrigin }));
+  }
+
+  // Python on the page's main thread: the same runtime module, imported instead of a worker.
+  function startOnPage(why) {
+    console.info('heap-device: Python runs on the page, not in a Web Worker (' + why + ').');
+    import(RUNTIME).then(function (module) { return module.boot(); }).then(function (bridge) {
+      var receive = function (text) { var batch = bridge.receive(text); if (batch) apply(batch); };
+      running(receive, bridge.start(function () { return performance.now(); }));
+    }).catch(function (e) { fail(String(e && e.message || e)); });
+  }
+
   function startPyScript() {
     var py = BUILD.runtime === 'pyodide';
     var files = {};
@@ -132,29 +216,7 @@
     core.onerror = function () { fail('could not load ' + core.src); };
     document.head.append(tag, core);
   }
-
-  // MicroPython without PyScript (build --boot direct): nothing evaluates strings as code, so it
-  // also runs under a strict Content-Security-Policy (PyScript's core needs 'unsafe-eval').
-  function startDirect() {
-    var sources = BUILD.modules.map(function (name) {
-      return fetch(base + 'heap_device/' + name).then(function (r) {
-        if (!r.ok) throw new Error(r.url + ': HTTP ' + r.status);
-        return r.text();
-      });
-    });
-    var mpy = import(base + 'micropython/micropython.mjs').then(function (module) {
-      return module.loadMicroPython({ url: base + 'micropython/micropython.wasm' });
-    });
-    Promise.all([mpy, Promise.all(sources)]).then(function (got) {
-      got[0].FS.mkdirTree('/heap_device/core');
-      got[0].FS.mkdirTree('/heap_device/browser');
-      got[1].forEach(function (text, i) {
-        got[0].FS.writeFile('/heap_device/' + BUILD.modules[i], text);
-      });
-      got[0].runPython('import heap_device.browser.main');
-    }).catch(function (e) { fail(String(e && e.message || e)); });
-  }
-  function start() { if (BUILD.boot === 'direct') startDirect(); else startPyScript(); }
+  function start() { if (BUILD.boot === 'pyscript') startPyScript(); else startWorker(); }
 
   // ======== Page side: what the RudderStack SDK and the page talk to. ========
   // It serialises each message (only the fields Python asked for) and hands it to send().
@@ -396,7 +458,7 @@
   document.addEventListener('RSA_Ready', onSdkReady);
 
   // One message from the SDK: first what the page called before it, then the message.
-  function deliver(message) {
+  function fromSdk(message) {
     var id = message && typeof message.messageId === 'string' ? message.messageId : null;
     if (id !== null && id === lastDelivered) return; // the same message through the other way in
     if (id !== null) lastDelivered = id;
@@ -443,7 +505,7 @@
   Heap.prototype.isReady = function () { return true; }; // never waits on Python (see top)
   Heap.prototype.isLoaded = function () { return true; }; // the v1.1 SDK polls this one
   ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
-    Heap.prototype[type] = function (rudderElement) { deliver(rudderElement && rudderElement.message); };
+    Heap.prototype[type] = function (rudderElement) { fromSdk(rudderElement && rudderElement.message); };
   });
   rs.Heap = Heap;
 
@@ -456,7 +518,7 @@
     isReady: function () { return true; }
   };
   ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
-    customIntegration[type] = function (analytics, logger, event) { deliver(event && event.message); };
+    customIntegration[type] = function (analytics, logger, event) { fromSdk(event && event.message); };
   });
   HeapDevice.customIntegration = customIntegration;
 
