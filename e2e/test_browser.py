@@ -139,8 +139,8 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
         ["resetIdentity", []],
     ]
 
-    # The adapter's own serialisation (SPEC §5), called as the SDK would, with values the SDK's
-    # own code would choke on: cycles, BigInt, NaN/Infinity, functions, symbols.
+    # The adapter's own serialisation (docs/contract.md §5), called as the SDK would, with values
+    # the SDK's own code would choke on: cycles, BigInt, NaN/Infinity, functions, symbols.
     calls = heap_calls(
         page,
         """() => {
@@ -240,7 +240,8 @@ def test_heap_script_requested_once_from_the_right_url(page, site, watch, runtim
     ]
     assert watch.heap_requests == [url]
     assert_plain_and_loaded_once(page)
-    # SPEC 3: the script tag is async (the default for inserted scripts: this catches it turned off)
+    # docs/contract.md §3: the script tag is async (the default for inserted scripts: this
+    # catches it turned off)
     tags = page.evaluate(
         "url => Array.from(document.scripts).filter(s => s.src === url).map(s => s.async)", url
     )
@@ -297,7 +298,7 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
     assert watch.heap_requests == []
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
-    # SPEC 2, debug: each message is logged with the Heap calls it produced
+    # docs/contract.md §2, debug: each message is logged with the Heap calls it produced
     assert 'heap-device: track -> [["track", ["Once", {"n": 1}]]]' in logs, logs
     # One runtime started: the second copy of the tag started no second worker.
     started = "performance.getEntriesByType('resource').filter(e => /-runtime/.test(e.name))"

@@ -120,7 +120,8 @@ def units(text):
 
 
 def heap_limit_problems(call):
-    """What is wrong with one recorded Heap call by Heap's limits (SPEC §4-5); [] when nothing."""
+    """What is wrong with one recorded Heap call by Heap's limits (docs/contract.md §4-5);
+    [] when nothing."""
     method, args = call
     problems = []
     if method not in HEAP_METHODS:
