@@ -112,9 +112,9 @@ def rows(results):
         out.append(line("bytes fetched, KB brotli 11", sizes("br")))
 
     def floor(key):
-        return lambda v: _num((v.get("echo_floor_us") or {}).get(key), "%.1f")
+        return lambda v: _num(_floor(v).get(key), "%.1f")
 
-    if any((s[v].get("echo_floor_us") or {}).get("bunched") for v in variants):
+    if any(_floor(s[v]).get("bunched") for v in variants):
         out.append(line("worker round trip, no work, µs", floor("bunched")))
         out.append(line("  answers one by one (2 ms apart), µs", floor("spread")))
     out += [
@@ -122,6 +122,11 @@ def rows(results):
         line("loss: start-up events received", _loss),
     ]
     return out
+
+
+def _floor(v):
+    floor = v.get("echo_floor_us")
+    return floor if isinstance(floor, dict) else {}
 
 
 def _split(v, key):
@@ -287,6 +292,111 @@ def targets(results):
     return lines
 
 
+def reasons(results):
+    """Why the default build misses what it misses, in numbers from the same run."""
+    summary = results["summary"]
+    columns = target_columns(summary)
+    if "baseline" not in summary or not columns:
+        return []
+    pick = columns[-1][1]
+    v, base = summary[pick["default"]], summary["baseline"]
+    worker = v["build"]["boot"] == "worker"
+    out = []
+    ratio = v["ratios"]["per_event_large"]
+    if ratio > 1.3:
+        split, floor = v.get("burst_split_us") or {}, _floor(base)
+        text = (
+            "- **Per large event (×%.2f)**: the baseline maps a large event in %.1f µs of"
+            " main-thread time, all of it. %s spends %.1f µs"
+            % (
+                ratio,
+                base["per_event_us"]["large"],
+                name_of(pick["default"]),
+                v["per_event_us"]["large"],
+            )
+        )
+        if split.get("track") is not None and worker:
+            text += (
+                " (in the burst: %.1f µs in `track()`, copying the fields Python reads and posting"
+                " them, and %.1f µs when the answer comes back and is applied)"
+                % (split["track"], split["after"])
+            )
+        elif split.get("track") is not None:
+            text += (
+                " (in the burst: %.1f µs in `track()`, Python mapping on the page)"
+                % (split["track"])
+            )
+        text += "."
+        if floor.get("bunched") is not None:
+            text += (
+                " A worker that does nothing at all costs %.1f µs of main-thread time per round"
+                " trip when answers come bunched and %.1f µs when they come one by one (each wakes"
+                " the main thread): ×2 of the baseline (%.1f µs) is below what one round trip"
+                " costs." % (floor["bunched"], floor["spread"], 2 * base["per_event_us"]["large"])
+            )
+        sdk = v["ratios"].get("through_sdk")
+        if sdk is not None:
+            text += (
+                " Through `rudderanalytics.track()`, where the SDK itself spends %.0f µs per large"
+                " event, the page pays ×%.2f of the baseline page." % (base["through_sdk_us"], sdk)
+            )
+        out.append(text)
+    for runtime in RUNTIME_NAMES:
+        variant = pick.get(runtime)
+        if variant and summary[variant]["startup_added_ms"] > 10:
+            x = summary[variant]
+            out.append(
+                "- **Start-up, %s (%.0f ms added)**: main-thread time %.0f ms until %d ms after"
+                " the first Heap call, the baseline page's %.0f ms: %s."
+                % (
+                    RUNTIME_NAMES[runtime],
+                    x["startup_added_ms"],
+                    x["startup_main_thread_ms"],
+                    results["settings"]["settle_ms"],
+                    base["startup_main_thread_ms"],
+                    "the adapter, starting the worker, and applying what it answers"
+                    if worker
+                    else "the runtime starting and running on the page",
+                )
+            )
+    burst = v["burst"]
+    if burst["longest_task_thread_ms"] > 16:
+        out.append(
+            "- **Longest task in the burst (%.1f ms)**: the page's own loop of %d `track()`"
+            " calls is one task (%.1f ms of thread time; the baseline's loop: %.1f ms, mapping"
+            " included)."
+            % (
+                burst["longest_task_thread_ms"],
+                results["settings"]["burst"],
+                burst.get("loop_thread_ms") or 0,
+                base["burst"].get("loop_thread_ms") or 0,
+            )
+        )
+    if v["ratios"]["first_call"] > 1.3:
+        out.append(
+            "- **First Heap call (×%.2f)**: Heap's script is requested at %.0f ms, against %.0f ms"
+            " on the baseline page: until then the runtime is starting and Python has not read"
+            " the settings."
+            % (v["ratios"]["first_call"], v["heap_requested_ms"], base["heap_requested_ms"])
+        )
+    gzip = v["bytes"]["total"].get("gzip", 0)
+    if gzip > 180_000:
+        files = sorted(v["bytes"]["files"].items(), key=lambda kv: -kv[1]["gzip"])[:3]
+        out.append(
+            "- **Bytes (%.1f KB gzip)**: the largest files fetched: %s."
+            % (
+                gzip / 1000,
+                ", ".join(
+                    "`%s` %.1f KB" % (path.split("/", 2)[-1], sizes["gzip"] / 1000)
+                    for path, sizes in files
+                ),
+            )
+        )
+    if out:
+        out = ["Why, in numbers from the same run (%s):" % name_of(pick["default"]), ""] + out
+    return out
+
+
 def _loss_cell(summary, variants):
     parts, ok = [], True
     for variant in variants:
@@ -355,6 +465,9 @@ def markdown(results, results_path=None):
     tgt = targets(results)
     if tgt:
         lines += ["## Targets (issue 10)", "", *tgt, ""]
+        why = reasons(results)
+        if why:
+            lines += [*why, ""]
     lines += [
         "## Every build",
         "",
@@ -393,7 +506,10 @@ def markdown(results, results_path=None):
         "  settings).",
         "- **main-thread time at start-up**: `TaskDuration` from navigation until %d ms after the"
         % st["settle_ms"],
-        "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page).",
+        "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page). The",
+        "  bench waits for that call on a promise, not by polling the page (Playwright's",
+        "  default polls every animation frame, which added up to ~70 ms to the slowest",
+        "  starters in the earlier runs kept below).",
         "- **per event**: after start-up, on the same page, one real message (the SDK's own,",
         "  captured on its way to the integration, with the small or the large properties) is",
         "  handed to the integration object the SDK created, `n` times in one loop, into counting",

@@ -21,13 +21,16 @@ REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
 SITE_FILES = Path(__file__).resolve().parent / "web"
 RUNTIMES = ("micropython", "pyodide")
-# Bundles the site serves, each under /<name>/: both interpreters through PyScript, and MicroPython
-# booted directly (the strict-CSP build).
+# Bundles the site serves, each under /<name>/: both interpreters in a Web Worker (the default
+# build), and both through PyScript on the page (build --boot pyscript).
 BUNDLES = {
     "micropython": ["--runtime", "micropython"],
     "pyodide": ["--runtime", "pyodide"],
-    "direct": ["--runtime", "micropython", "--boot", "direct"],
+    "pyscript": ["--runtime", "micropython", "--boot", "pyscript"],
+    "pyscript-pyodide": ["--runtime", "pyodide", "--boot", "pyscript"],
 }
+# Every browser test runs on these: the default build on both interpreters, and PyScript's.
+TEST_BUNDLES = ("micropython", "pyodide", "pyscript")
 SDKS = {
     "v3": NODE_MODULES / "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
     "v1": NODE_MODULES / "rudder-sdk-js/dist/npm/index.js",
@@ -58,7 +61,12 @@ class Site:
         self.root = root
         self.server = server
         self.origin = server.origin
+        self.other_origins = []  # more local origins serving the same files (see other_origin)
         self._pages = 0
+
+    def add_headers(self, headers):
+        """Send ``headers`` on every response of this test (e.g. a real CSP)."""
+        self.server.headers.update(headers)
 
     @property
     def posts(self):
@@ -71,15 +79,15 @@ class Site:
             cmd += ["--options", json.dumps(options)]
         return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
 
-    def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head=""):
-        """Write a test page and return its URL."""
+    def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head="", tag=None):
+        """Write a test page and return its URL (``tag``: our script tag, if not the snippet's)."""
         self._pages += 1
         name = "page-%d.html" % self._pages
         cfg = json.dumps({"sdk": sdk, "destConfig": dest_config, "early": early})
         html = (
             '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
             + head
-            + self.snippet(bundle, options)
+            + (self.snippet(bundle, options) if tag is None else tag)
             + '<script type="application/json" id="cfg">%s</script>\n' % cfg
             + '<script src="/vendor/%s.js"></script>\n' % sdk
             + '<script src="/test-page.js"></script>\n'
@@ -116,9 +124,20 @@ def site(tmp_path_factory):
     local_server.stop(server)
 
 
-@pytest.fixture(params=list(BUNDLES))
+@pytest.fixture
+def other_origin(site):
+    """A second local origin (another port) serving the same files, as a CDN would: with CORS."""
+    server = local_server.start(site.root)
+    server.headers["Access-Control-Allow-Origin"] = "*"
+    site.other_origins.append(server.origin)
+    yield server.origin
+    site.other_origins.remove(server.origin)
+    local_server.stop(server)
+
+
+@pytest.fixture(params=TEST_BUNDLES)
 def runtime(request):
-    """Each browser test runs on both interpreters, and on the directly booted MicroPython."""
+    """Each browser test runs on both interpreters in the worker, and on MicroPython by PyScript."""
     return request.param
 
 
@@ -158,7 +177,9 @@ def watch(page, site):
             # The SDK asked for its own Heap integration: it did not find ours mounted.
             seen.strays.append(url)
             r.abort()
-        elif url.startswith(site.origin + "/") or url.startswith("data:"):
+        elif any(url.startswith(o + "/") for o in [site.origin, *site.other_origins]) or (
+            url.startswith("data:") or url.startswith("blob:")
+        ):
             r.continue_()
         elif HEAP_SCRIPT.match(url):
             seen.heap_requests.append(url)
@@ -171,10 +192,13 @@ def watch(page, site):
             r.abort()
 
     page.route("**/*", route)
+    headers = dict(site.server.headers)  # a test may add some (site.add_headers): for it only
     page.on("pageerror", lambda exc: seen.page_errors.append(str(exc)))
     page.on("console", lambda msg: seen.console.append((msg.type, msg.text)))
     page.set_default_timeout(BOOT_TIMEOUT_MS)
     yield seen
+    site.server.headers.clear()
+    site.server.headers.update(headers)
     assert seen.strays == [], "requests left 127.0.0.1"
     assert seen.page_errors == [], "errors reached the page"
     assert seen.unexpected_errors() == [], "unexpected console errors"

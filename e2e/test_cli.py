@@ -75,22 +75,24 @@ def built(tmp_path_factory):
     ],
 )
 def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter_files):
+    # The default build: the adapter, the worker's script, the modules, one interpreter.
     out = tmp_path / "heap"
     result = run("build", "--out", str(out), "--runtime", runtime)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
-    assert "heap-device.js" in files
-    assert "heap_device/browser/main.py" in files and "heap_device/browser/bridge.py" in files
-    assert "heap_device/core/calls.py" in files and "heap_device/core/settings.py" in files
+    assert "heap-device.js" in files and "heap-device-runtime.js" in files
+    ext = ".mpy" if runtime == "micropython" else ".py"  # MicroPython gets precompiled bytecode
+    assert "heap_device/browser/bridge" + ext in files
+    assert "heap_device/core/calls" + ext in files and "heap_device/core/settings" + ext in files
+    assert not [f for f in files if f.startswith("heap_device/") and not f.endswith(ext)]
+    assert not [f for f in files if "browser/main." in f]  # PyScript's entry: PyScript build only
     assert not [f for f in files if f.startswith("heap_device/tools/")]
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
-    pyscript = [f for f in files if f.startswith("pyscript/")]
-    assert "pyscript/core.js" in pyscript
-    assert not [f for f in files if f.endswith(".map")]
-    assert not [f for f in pyscript if re.search(r"codemirror|xterm|toml|zip|pyodide_graph", f)]
+    assert not [f for f in files if f.startswith("pyscript/")]
     adapter = (out / "heap-device.js").read_text(encoding="utf-8")
-    assert '"runtime": "%s"' % runtime in adapter
-    assert '"browser/main.py"' in adapter and "tools/" not in adapter
+    assert '"runtime": "%s"' % runtime in adapter and '"boot": "worker"' in adapter
+    worker = (out / "heap-device-runtime.js").read_text(encoding="utf-8")
+    assert '"runtime": "%s"' % runtime in worker and '"core/calls%s"' % ext in worker
 
 
 def test_a_build_without_pyscript_has_no_pyscript(tmp_path):

