@@ -193,3 +193,36 @@ def test_source_configuration_override_sits_between_dashboard_and_data_options(
     open_ready(page, order_page(site, runtime, options=options, load_options=OVERRIDE))
     assert calls_through_marker(page, "rudderanalytics.track('t')") == [["track", ["t", {}]]]
     loaded_once(page, watch, app_id)
+
+
+# ---- The demo's switch between the two ways in ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    from e2e.test_demo import start, stop
+
+    server = start(tmp_path_factory.mktemp("demo-ways"))
+    yield server
+    stop(server)
+
+
+def test_the_demo_switches_between_the_two_ways_in(page, demo_server):
+    from e2e.test_demo import Visit
+
+    shown = {}
+    for way in ("custom", "heap"):
+        visit = Visit(page, demo_server.url.rstrip("/"))
+        visit.open(demo_server.url + "?way=" + way)
+        entry = visit.fire("group")
+        shown[way] = Visit.calls(entry)
+        current = page.evaluate("document.querySelector('#way a[aria-current]').dataset.way")
+        assert current == way
+        assert page.evaluate(
+            "window.RudderStackGlobals['demo-write-key'].state"
+            ".nativeDestinations.activeDestinations.value[0].displayName"
+        ) == ("Custom Device Mode" if way == "custom" else "Heap.io")
+        visit.check_clean()
+        page.unroute("**/*")
+    assert [c[0] for c in shown["custom"]] == ["addUserProperties", "addAccountProperties"]
+    assert shown["custom"] == shown["heap"]

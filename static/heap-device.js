@@ -228,8 +228,9 @@
   // ======== Page side: what the RudderStack SDK and the page talk to. ========
   // It serialises each message (only the fields Python asked for) and hands it to send().
 
-  // JSON-ready copy (SPEC §5): Dates -> ISO text; undefined, functions and symbols vanish; an object
-  // already on the current path vanishes (cycle); BigInt -> decimal text; NaN/±Infinity -> null.
+  // JSON-ready copy (docs/contract.md §5): Dates -> ISO text; undefined, functions and symbols
+  // vanish; an object already on the current path vanishes (cycle); BigInt -> decimal text;
+  // NaN/±Infinity -> null.
   function plain(value, path) {
     var t = typeof value;
     if (value === null || t === 'string' || t === 'boolean') return value;
