@@ -56,7 +56,7 @@ demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
 
 # Every build the CLI offers beside the JS baseline: 5 interleaved cold runs, one 1,000-event loss
-# page per build; 7-12 minutes on this 2-core machine. Writes bench/results.json and docs/benchmarks.*
+# page per build; 8-15 minutes on this shared 2-core machine. Writes bench/results.json, docs/benchmarks.*
 bench: setup
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/run.py

@@ -63,7 +63,10 @@ def _loss(v):
     if not loss:
         return "not measured"
     order = "in order" if loss["in_order_every_run"] else "NOT in order"
-    return "%d of %d, %s" % (loss["received_min"], loss["fired"], order)
+    text = "%d of %d, %s" % (loss["received_min"], loss["fired"], order)
+    if loss.get("all_done_ms"):
+        text += ", the last after %.0f s" % (loss["all_done_ms"] / 1000)
+    return text
 
 
 def rows(results):

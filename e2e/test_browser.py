@@ -41,6 +41,34 @@ def heap_calls(page, script):
     return calls[:-1]
 
 
+def settle_console(page):
+    """Wait until every console line the page wrote so far has reached this process.
+
+    Console lines arrive in order, so once a marker logged now has arrived, the test may assert
+    that a line is absent (no second error, no second warning) without guessing a delay.
+    """
+    marker = "heap-device-test: console marker %d" % next(_markers)
+    with page.expect_console_message(lambda line: line.text == marker):
+        page.evaluate("m => console.log(m)", marker)
+
+
+def our_errors(watch):
+    return [e for e in watch.console_errors() if e.startswith("heap-device:")]
+
+
+def wait_for_our_error(page, watch):
+    """Poll (this process sees the console) until heap-device has said its error."""
+    deadline = time.monotonic() + 30
+    while not our_errors(watch):
+        assert time.monotonic() < deadline, watch.console
+        page.wait_for_timeout(100)
+
+
+HEAP_SCRIPT_TAGS = (
+    'document.querySelectorAll(\'script[src*="heap_config"], script[src*="heapanalytics"]\').length'
+)
+
+
 def assert_plain_and_loaded_once(page):
     assert page.evaluate("window.__heapNotPlain || 0") == 0, "Heap received Python proxies"
     assert page.evaluate("window.__heapLoadCount") == 1
@@ -111,8 +139,8 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
         ["resetIdentity", []],
     ]
 
-    # The adapter's own serialisation (SPEC §5), called as the SDK would, with values the SDK's
-    # own code would choke on: cycles, BigInt, NaN/Infinity, functions, symbols.
+    # The adapter's own serialisation (docs/contract.md §5), called as the SDK would, with values
+    # the SDK's own code would choke on: cycles, BigInt, NaN/Infinity, functions, symbols.
     calls = heap_calls(
         page,
         """() => {
@@ -212,7 +240,8 @@ def test_heap_script_requested_once_from_the_right_url(page, site, watch, runtim
     ]
     assert watch.heap_requests == [url]
     assert_plain_and_loaded_once(page)
-    # SPEC 3: the script tag is async (the default for inserted scripts: this catches it turned off)
+    # docs/contract.md §3: the script tag is async (the default for inserted scripts: this
+    # catches it turned off)
     tags = page.evaluate(
         "url => Array.from(document.scripts).filter(s => s.src === url).map(s => s.async)", url
     )
@@ -248,9 +277,12 @@ def test_bad_app_id_loads_no_heap_and_spares_the_data_plane(page, site, watch, r
     while not any("After Bad App Id" in body for _, body in site.posts):
         assert time.monotonic() < deadline, "the SDK's data-plane POST never came"
         page.wait_for_timeout(100)  # not time.sleep: this process routes the POST (conftest)
-    page.wait_for_timeout(300)  # give a wrongly loaded heap.js time to show up
-    ours = [e for e in watch.console_errors() if e.startswith("heap-device:")]
+    wait_for_our_error(page, watch)
+    settle_console(page)
+    ours = our_errors(watch)
     assert len(ours) == 1 and "12ab" in ours[0], watch.console
+    # Heap's script tag is written in the same step as the settings' verdict: none exists.
+    assert page.evaluate(HEAP_SCRIPT_TAGS) == 0
     assert watch.heap_requests == []
     assert page.evaluate("window.__heapCalls") is None
 
@@ -266,7 +298,7 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
     assert watch.heap_requests == []
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
-    # SPEC 2, debug: each message is logged with the Heap calls it produced
+    # docs/contract.md §2, debug: each message is logged with the Heap calls it produced
     assert 'heap-device: track -> [["track", ["Once", {"n": 1}]]]' in logs, logs
     # One runtime started: the second copy of the tag started no second worker.
     started = "performance.getEntriesByType('resource').filter(e => /-runtime/.test(e.name))"
@@ -323,18 +355,27 @@ def test_blocked_heap_script_only_warns_and_calls_wait_in_heaps_queue(
     watch.expected_errors.append(r"^Failed to load resource: ")
     open_page(page, site.page("micropython", {**DEST, "sdk": sdk}))
     page.wait_for_function("window.Heap_RS.running === true")
-    page.evaluate("rudderanalytics.identify('u-1', {plan: 'pro'}); rudderanalytics.track('Down')")
+    # The second track is a marker: calls arrive in order, so once it waits in Heap's queue,
+    # everything the first two calls caused is there too.
+    page.evaluate(
+        "rudderanalytics.identify('u-1', {plan: 'pro'}); rudderanalytics.track('Down'); "
+        "rudderanalytics.track('Marker')"
+    )
     queued = (
         "(window.heapReadyCb || []).map(e => e.name)"
         if sdk == "v5"
         else "Array.from(window.heap).map(e => e[0])"
     )
-    page.wait_for_function("() => (%s).includes('track')" % queued)
+    page.wait_for_function("() => (%s).length >= 4" % queued)
     page.wait_for_function(
         "u => document.querySelector('script[src=\"' + u + '\"]') !== null", arg=url
     )
-    page.wait_for_timeout(500)
-    assert page.evaluate(queued) == ["identify", "addUserProperties", "track"]
+    assert page.evaluate(queued) == ["identify", "addUserProperties", "track", "track"]
+    deadline = time.monotonic() + 30
+    while not [t for kind, t in watch.console if kind == "warning" and "could not load" in t]:
+        assert time.monotonic() < deadline, watch.console
+        page.wait_for_timeout(100)
+    settle_console(page)
     warnings = [text for kind, text in watch.console if kind == "warning"]
     ours = [t for t in warnings if t.startswith("heap-device:")]
     assert ours == ["heap-device: could not load %s (blocked or offline?); Heap is off" % url]
@@ -348,8 +389,10 @@ def test_invalid_data_options_is_one_clear_error(page, site, watch):
     open_page(page, site.page("micropython", DEST, head=head))
     page.wait_for_function("window.Heap_RS.running === true")
     page.evaluate("rudderanalytics.track('Ignored')")
-    page.wait_for_timeout(300)
-    assert len([e for e in watch.console_errors() if e.startswith("heap-device:")]) == 1
+    wait_for_our_error(page, watch)
+    settle_console(page)
+    assert len(our_errors(watch)) == 1
+    assert page.evaluate(HEAP_SCRIPT_TAGS) == 0
     assert watch.heap_requests == []
 
 

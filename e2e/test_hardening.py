@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from e2e.test_browser import DEST, V5_URL, heap_calls, open_page
+from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console
 
 # The browser's and Emscripten's own lines when the runtime cannot start: not ours to silence.
 RUNTIME_NOISE = [
@@ -70,14 +70,13 @@ def test_blocked_runtime_is_one_clear_error_and_the_sdk_goes_on(
     watch.expected_errors += RUNTIME_NOISE + [r"^heap-device: the Python runtime could not start"]
     open_page(page, site.page(bundle, DEST, head=head))
     page.wait_for_function("!!(window.Heap_RS && window.Heap_RS.Heap)")
-    page.wait_for_timeout(300)
     deadline = time.monotonic() + 30
     while not ours(watch, "error"):
         assert time.monotonic() < deadline, watch.console
         page.wait_for_timeout(100)
     page.evaluate("rudderanalytics.track('After The Runtime Failed', {n: 1})")
     wait_for_post(page, site, "After The Runtime Failed")  # the SDK and its data plane go on
-    page.wait_for_timeout(500)
+    settle_console(page)
     errors = ours(watch, "error")
     assert len(errors) == 1, errors
     assert cause in errors[0] and "Fix:" in errors[0] and "wasm-unsafe-eval" in errors[0]
@@ -93,7 +92,7 @@ def test_queue_is_capped_while_the_runtime_does_not_come(page, site, watch):
     page.goto(site.page("micropython", DEST))
     page.wait_for_function("window.__rsReady === true", timeout=60_000)
     page.evaluate("for (let i = 0; i < 1500; i++) rudderanalytics.track('q ' + i)")
-    page.wait_for_timeout(300)
+    settle_console(page)  # the adapter warns as it queues, during that evaluate
     warnings = ours(watch, "warning")
     assert len(warnings) == 1 and "oldest are dropped" in warnings[0], warnings
     deadline = time.monotonic() + 30
@@ -121,7 +120,8 @@ def units(text):
 
 
 def heap_limit_problems(call):
-    """What is wrong with one recorded Heap call by Heap's limits (SPEC §4-5); [] when nothing."""
+    """What is wrong with one recorded Heap call by Heap's limits (docs/contract.md §4-5);
+    [] when nothing."""
     method, args = call
     problems = []
     if method not in HEAP_METHODS:

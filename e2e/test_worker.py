@@ -7,7 +7,7 @@ from its own response, not from the page. The second origin is another local por
 
 import pytest
 
-from e2e.test_browser import DEST, V5_URL, heap_calls, open_page
+from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console
 
 # The policy docs/security.md gives for the default build (the bundle on the page's origin).
 POLICY = (
@@ -97,7 +97,7 @@ def test_csp_without_wasm_unsafe_eval_is_one_clear_error(page, site, watch):
         page.wait_for_timeout(100)
         deadline -= 100
         assert deadline > 0, watch.console
-    page.wait_for_timeout(300)
+    settle_console(page)
     ours = [t for k, t in watch.console if k == "error" and t.startswith("heap-device:")]
     assert len(ours) == 1 and "wasm-unsafe-eval" in ours[0] and "Fix:" in ours[0], ours
     assert watch.heap_requests == []

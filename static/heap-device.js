@@ -221,8 +221,9 @@
   // ======== Page side: what the RudderStack SDK and the page talk to. ========
   // It serialises each message (only the fields Python asked for) and hands it to send().
 
-  // JSON-ready copy (SPEC §5): Dates -> ISO text; undefined, functions and symbols vanish; an object
-  // already on the current path vanishes (cycle); BigInt -> decimal text; NaN/±Infinity -> null.
+  // JSON-ready copy (docs/contract.md §5): Dates -> ISO text; undefined, functions and symbols
+  // vanish; an object already on the current path vanishes (cycle); BigInt -> decimal text;
+  // NaN/±Infinity -> null.
   function plain(value, path) {
     var t = typeof value;
     if (value === null || t === 'string' || t === 'boolean') return value;
@@ -271,32 +272,258 @@
     }
   }
 
-  // The SDK never forwards reset(): wrap the page's rudderanalytics.reset, once. (Not the SDK's
-  // internal instance: v1.1 calls that one itself, e.g. when identify changes the user.)
-  function hookReset() {
-    var ra = window.rudderanalytics;
-    if (!ra || typeof ra.reset !== 'function' || ra.reset.heapDeviceHook) return;
-    var original = ra.reset;
-    ra.reset = function () { forward({ type: 'reset' }, true); return original.apply(this, arguments); };
-    ra.reset.heapDeviceHook = true;
+  // ---- The page's calls, in page order (contract §4.6, §7). ----
+  // The SDK never hands reset() or consent() to an integration, and it delivers messages later
+  // than the page made the calls (it buffers them until it has its config and its destinations are
+  // ready). So every page call is logged when the page makes it: the accessor below sees
+  // window.rudderanalytics become the loading snippet's stub array and then the SDK's instance.
+  // Each identify/track/page/group/alias call gets a callback (the page's own, wrapped), which the
+  // SDK calls with the message when it creates it (live or replayed), so the log learns its
+  // messageId. A reset or consent is handed over just before the first message of a call the page
+  // made after it, or once every call before it is settled (delivered, or known never to come).
+  var MESSAGE_CALLS = { page: 5, track: 4, identify: 4, group: 4, alias: 4 }; // arguments incl. callback
+  var CONTROL_CALLS = { reset: true, consent: true };
+  var log = []; // {settled, id} per message call, {control} per reset/consent; oldest first
+  var byId = {}; // messageId -> its log entry
+  var depth = 0; // > 0 inside one of our wrappers: a nested call is the same page call
+  var calling = null; // the message call being made now, until its message is known
+  var sdkReady = false; // the SDK has replayed and delivered all it buffered: nothing earlier will come
+  var owner = null; // which way in started us ("Heap.io" or "Custom Device Mode"); null until then
+  var bothWarned = false, lastDelivered = null, lastConsent = null, loadOptions = null;
+  var destinationId = self ? self.getAttribute('data-destination-id') : null;
+  var HeapDevice = (window.HeapDevice = window.HeapDevice || {});
+
+  var held = []; // resets/consents due before any destination started us (in order)
+
+  // Hand over every reset/consent whose earlier calls are all settled. Nothing goes before the
+  // settings (the first item): until a destination starts us they wait in `held`.
+  function drain(stopAt) {
+    while (log.length && log[0] !== stopAt) {
+      var entry = log[0];
+      if (!entry.control && !entry.settled) return;
+      log.shift();
+      if (entry.id) delete byId[entry.id];
+      if (entry.control) {
+        if (owner) release(entry.control); else held.push(entry.control);
+      }
+    }
+  }
+  function release(control) {
+    if (control.type !== 'consent') return forward(control, true);
+    // The core compares the consent before and after (it holds no state), for the provider the
+    // page gave load(). The adapter only remembers what it last handed over.
+    var message = { type: 'consent', consent: { provider: provider(), now: control.given } };
+    if (lastConsent) message.consent.previous = lastConsent;
+    lastConsent = control.given;
+    forward(message, true);
   }
 
+  // The consent provider the page gave load(): read-only, from the load options we saw (the
+  // snippet's buffer or the page's load call), else from the state the v3 SDK publishes per
+  // write key. null when it cannot be known (the core then decides what that means).
+  function provider() {
+    var found = [];
+    function take(options) {
+      var p = options && options.consentManagement && options.consentManagement.provider;
+      if (typeof p === 'string' && found.indexOf(p) === -1) found.push(p);
+    }
+    take(loadOptions);
+    try {
+      var globals = window.RudderStackGlobals || {};
+      Object.keys(globals).forEach(function (key) {
+        var state = globals[key] && globals[key].state;
+        var p = state && state.consents && state.consents.provider && state.consents.provider.value;
+        if (typeof p === 'string' && found.indexOf(p) === -1) found.push(p);
+      });
+    } catch (e) {}
+    return found.length === 1 ? found[0] : null;
+  }
+
+  // The SDK calls a callback with the message it made for the call (v1.1: {message}).
+  function linked(entry, pageCallback) {
+    return function (made) {
+      var id = made && (made.messageId || (made.message && made.message.messageId));
+      if (!entry.id && typeof id === 'string') { entry.id = id; byId[id] = entry; }
+      if (calling === entry) calling = null;
+      if (sdkReady) { entry.settled = true; drain(); } // made live: delivered (or filtered) already
+      if (typeof pageCallback !== 'function') return undefined;
+      var saved = depth;
+      depth = 0; // calls the page makes from its callback are page calls of their own
+      try { return pageCallback.apply(this, arguments); } finally { depth = saved; }
+    };
+  }
+  // Put our callback where the SDK takes it: the first function among the call's arguments (the
+  // page's own, wrapped), else the next free place, at most the last one.
+  function link(type, args, entry) {
+    var last = MESSAGE_CALLS[type] - 1;
+    for (var i = type === 'page' ? 0 : 1; i <= last && i < args.length; i++) {
+      if (typeof args[i] === 'function') { args[i] = linked(entry, args[i]); return; }
+    }
+    if (type === 'group' && !args.length) { entry.settled = true; return; } // v1.1 makes no message
+    args[Math.min(args.length, last)] = linked(entry, null);
+  }
+  function logCall(name, args) {
+    if (MESSAGE_CALLS[name]) {
+      var entry = { settled: false, id: null };
+      log.push(entry);
+      link(name, args, entry);
+      return entry;
+    }
+    if (name === 'reset') log.push({ control: { type: 'reset' } });
+    if (name === 'consent') { // the IDs as the page gave them, copied now (the page may reuse them)
+      var options = (args[0] && args[0].consentManagement) || {};
+      var given = plain({ allowedConsentIds: options.allowedConsentIds,
+        deniedConsentIds: options.deniedConsentIds }, []);
+      log.push({ control: { type: 'consent', given: given } });
+    }
+    if (name === 'load') loadOptions = plain({ consentManagement: (args[2] || {}).consentManagement }, []);
+    drain(); // a reset with nothing unsettled before it goes now, before the SDK acts on it
+    return null;
+  }
+
+  function wrap(name, fn) {
+    if (typeof fn !== 'function' || fn.heapDeviceOriginal) return fn;
+    var wrapper = function () {
+      if (depth) return fn.apply(this, arguments); // e.g. the snippet's stub calling the SDK
+      var args = Array.prototype.slice.call(arguments);
+      var entry = null;
+      try { entry = logCall(name, args); } catch (e) { args = Array.prototype.slice.call(arguments); }
+      var outer = calling;
+      if (entry) calling = entry;
+      depth++;
+      try { return fn.apply(this, args); } finally {
+        depth--;
+        calling = outer;
+        if (entry && sdkReady && !entry.settled) { entry.settled = true; drain(); } // no message
+      }
+    };
+    wrapper.heapDeviceOriginal = fn;
+    return wrapper;
+  }
+  var HOOKED = ['load', 'page', 'track', 'identify', 'group', 'alias', 'reset', 'consent'];
+  var watched = [];
+  // Wrap the methods of what window.rudderanalytics holds (stub array, v3 instance, v1.1 module
+  // object), also those assigned to it later (the snippet fills its array after creating it).
+  function watch(target) {
+    if (!target || typeof target !== 'object' || watched.indexOf(target) !== -1) return;
+    watched.push(target);
+    if (Array.isArray(target)) {
+      // Calls the snippet buffered before this tag ran: log them as the page made them.
+      target.forEach(function (call) {
+        if (!Array.isArray(call) || typeof call[0] !== 'string') return;
+        var args = call.slice(1);
+        logCall(call[0], args);
+        call.length = 1;
+        Array.prototype.push.apply(call, args);
+      });
+      if (destinationId) target.push(['addCustomIntegration', destinationId, HeapDevice.customIntegration]);
+    }
+    HOOKED.forEach(function (name) {
+      var own = Object.getOwnPropertyDescriptor(target, name);
+      if (own && (!own.configurable || !('value' in own))) return;
+      var current = wrap(name, target[name]);
+      try {
+        Object.defineProperty(target, name, {
+          configurable: true, enumerable: own ? own.enumerable : true,
+          get: function () { return current; },
+          set: function (fn) { current = wrap(name, fn); }
+        });
+      } catch (e) {} // a frozen object: its calls go unlogged, never broken
+    });
+  }
+  function watchGlobal() {
+    var current = window.rudderanalytics;
+    watch(current);
+    try {
+      Object.defineProperty(window, 'rudderanalytics', {
+        configurable: true, enumerable: true,
+        get: function () { return current; },
+        set: function (value) {
+          current = value;
+          try { watch(value); } catch (e) {} // never into the SDK's or the page's assignment
+        }
+      });
+    } catch (e) {} // declared with var by the page: the calls of what it holds now are still seen
+  }
+
+  // The SDK has handed over everything it buffered (v3 announces RSA_Ready; v1.1 calls ready()
+  // callbacks just before it replays, so one task later it is done): every call logged before now
+  // is settled.
+  function onSdkReady() {
+    setTimeout(function () {
+      sdkReady = true;
+      log.forEach(function (entry) { entry.settled = true; });
+      drain();
+    }, 0);
+  }
+  document.addEventListener('RSA_Ready', onSdkReady);
+
+  // One message from the SDK: first what the page called before it, then the message.
+  function fromSdk(message) {
+    var id = message && typeof message.messageId === 'string' ? message.messageId : null;
+    if (id !== null && id === lastDelivered) return; // the same message through the other way in
+    if (id !== null) lastDelivered = id;
+    var entry = (id !== null && byId[id]) || calling; // live calls: delivered before the callback
+    if (entry && !entry.id && id !== null) { entry.id = id; byId[id] = entry; }
+    if (entry && log.indexOf(entry) !== -1) {
+      // The SDK delivers in the order it made messages: calls before this one sent all they will.
+      for (var i = 0; log[i] !== entry; i++) if (!log[i].control) log[i].settled = true;
+      drain(entry);
+      entry.settled = true;
+    }
+    forward(message);
+    drain();
+  }
+
+  // Both ways in share one start: the first sends the settings, a second way only warns.
+  function construct(config, way, analytics) {
+    if (owner) {
+      if (owner !== way && !bothWarned) {
+        bothWarned = true;
+        console.warn('heap-device: both a "Heap.io" and a "Custom Device Mode" destination use ' +
+          'heap-device on this page; Heap is loaded once and each message is sent to it once. ' +
+          'Remove one of the two destinations.');
+      }
+      return;
+    }
+    owner = way;
+    // First item on the queue: the settings, decided in Python (raw data-options text included).
+    send(JSON.stringify({ config: plain(config || {}, []), options: optionsText }));
+    if (analytics && typeof analytics.ready === 'function') { // v1.1 hands over its whole instance
+      try { analytics.ready(onSdkReady); } catch (e) {}
+    }
+    held.splice(0).forEach(release);
+    drain();
+  }
+
+  // Way in 1: the "Heap.io" destination, found by the SDK as window.Heap_RS.Heap.
   function Heap(config, analytics, destinationInfo) {
     this.name = 'HEAP';
     this.analytics = analytics; this.destinationInfo = destinationInfo;
-    if (constructed) return; // a second SDK instance: Python already has its settings
-    constructed = true;
-    // First item on the queue: the settings, decided in Python (raw data-options text included).
-    send(JSON.stringify({ config: plain(config || {}, []), options: optionsText }));
-    hookReset();
+    construct(config, 'Heap.io', analytics); // a second SDK instance: Python already has settings
   }
   Heap.prototype.init = function () {};
   Heap.prototype.isReady = function () { return true; }; // never waits on Python (see top)
   Heap.prototype.isLoaded = function () { return true; }; // the v1.1 SDK polls this one
   ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
-    Heap.prototype[type] = function (rudderElement) { forward(rudderElement && rudderElement.message); };
+    Heap.prototype[type] = function (rudderElement) { fromSdk(rudderElement && rudderElement.message); };
   });
   rs.Heap = Heap;
+
+  // Way in 2: a "Custom Device Mode" destination (SDK v3.23+). The SDK copies this object's own
+  // functions, so none of them uses `this`. Register it with
+  // rudderanalytics.addCustomIntegration('<destination id>', HeapDevice.customIntegration), or put
+  // data-destination-id on this tag with the loading snippet. Settings come from data-options.
+  var customIntegration = {
+    init: function (config) { construct(config, 'Custom Device Mode', null); },
+    isReady: function () { return true; }
+  };
+  ['identify', 'track', 'page', 'group', 'alias'].forEach(function (type) {
+    customIntegration[type] = function (analytics, logger, event) { fromSdk(event && event.message); };
+  });
+  HeapDevice.customIntegration = customIntegration;
+
+  try { watchGlobal(); } catch (e) { console.error('heap-device: could not watch rudderanalytics', e); }
 
   try { start(); } catch (e) { fail(String(e && e.message || e)); }
 })();

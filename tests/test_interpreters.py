@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import as_javascript_writes
-from vectors import CALLS, LOADER, SETTINGS, SETTINGS_ERRORS
+from vectors import CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "interpreters" / "run_vectors.mjs"
@@ -29,7 +29,7 @@ def results(request, tmp_path_factory):
     if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
         pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
     messages = tmp_path_factory.mktemp(runtime) / "messages.json"
-    texts = [as_javascript_writes(row[2]) for row in CALLS]
+    texts = [as_javascript_writes(row[2]) for row in CALLS + CONSENT]
     messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         ["node", str(RUNNER), runtime, str(ROOT), str(messages)],
@@ -51,7 +51,9 @@ def same_rows(got, rows):
 
 def test_every_call_vector(results):
     failures = []
-    for (name, got, warns), (_, _, _, expected, warning) in same_rows(results["calls"], CALLS):
+    for (name, got, warns), (_, _, _, expected, warning) in same_rows(
+        results["calls"], CALLS + CONSENT
+    ):
         ok = got == expected
         if warning is None:
             ok = ok and warns == []

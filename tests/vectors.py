@@ -16,6 +16,14 @@ def t(props):
     return {"type": "track", "event": "E", "properties": props}
 
 
+def consent(now, previous=None, provider="custom"):
+    """The adapter's consent message: the page's consent now and the time before (None: at load)."""
+    data = {"provider": provider, "now": now}
+    if previous is not None:
+        data["previous"] = previous
+    return {"type": "consent", "consent": data}
+
+
 def ident(traits, user_id="u-1"):
     return {"type": "identify", "userId": user_id, "context": {"traits": traits}}
 
@@ -728,6 +736,149 @@ CALLS = [
         {"arrayFormat": "json"},
         ident({"a": [1, "b"]}),
         [["identify", ["u-1"]], ["addUserProperties", [{"a": '[1,"b"]'}]]],
+        None,
+    ),
+]
+
+# ---- 7 consent (the adapter's consent message; the bench's baseline has no consent) --------
+CONSENT = [
+    (
+        "consent: withdrawn for the active provider stops Heap",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "analytics"}]}]},
+        consent({"allowedConsentIds": []}),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: given again starts Heap",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "analytics"}]}]},
+        consent({"allowedConsentIds": ["analytics"]}, {"allowedConsentIds": []}),
+        [["startTracking", []]],
+        None,
+    ),
+    (
+        "consent: still consented is no call",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "analytics"}]}]},
+        consent({"allowedConsentIds": ["analytics", "ads"]}),
+        [],
+        None,
+    ),
+    (
+        "consent: still withdrawn is no call",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "analytics"}]}]},
+        consent({"allowedConsentIds": ["ads"]}, {"allowedConsentIds": []}),
+        [],
+        None,
+    ),
+    (
+        "consent: a destination without consent settings is never stopped",
+        {},
+        consent({"allowedConsentIds": []}),
+        [],
+        None,
+    ),
+    (
+        "consent: no entry for the active provider means consented",
+        {"consentManagement": [{"provider": "oneTrust", "consents": [{"consent": "C1"}]}]},
+        consent({"allowedConsentIds": []}),
+        [],
+        None,
+    ),
+    (
+        "consent: IDs are trimmed, empty ones ignored",
+        {
+            "consentManagement": [
+                {"provider": "custom", "consents": [{"consent": " analytics "}, {"consent": " "}]}
+            ]
+        },
+        consent({"allowedConsentIds": ["analytics"]}, {"allowedConsentIds": []}),
+        [["startTracking", []]],
+        None,
+    ),
+    (
+        "consent: and (the default) needs every ID",
+        {
+            "consentManagement": [
+                {"provider": "custom", "consents": [{"consent": "a"}, {"consent": "b"}]}
+            ]
+        },
+        consent({"allowedConsentIds": ["b"]}),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: or needs one ID",
+        {
+            "consentManagement": [
+                {
+                    "provider": "custom",
+                    "consents": [{"consent": "a"}, {"consent": "b"}],
+                    "resolutionStrategy": "or",
+                }
+            ]
+        },
+        consent({"allowedConsentIds": ["b"]}),
+        [],
+        None,
+    ),
+    (
+        "consent: denied IDs alone count as consent data, nothing allowed",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "a"}]}]},
+        consent({"deniedConsentIds": ["a"]}),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: no consent data at all changes nothing",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": "a"}]}]},
+        consent({}),
+        [],
+        None,
+    ),
+    (
+        "consent: provider unknown, the one entry applies",
+        {"consentManagement": [{"provider": "ketch", "consents": [{"consent": "a"}]}]},
+        consent({"allowedConsentIds": []}, provider=None),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: provider unknown and several entries: nothing stopped, a warning",
+        {
+            "consentManagement": [
+                {"provider": "ketch", "consents": [{"consent": "a"}]},
+                {"provider": "custom", "consents": [{"consent": "a"}]},
+            ]
+        },
+        consent({"allowedConsentIds": []}, provider=None),
+        [],
+        "several providers",
+    ),
+    (
+        "consent: the classic loader cannot stop: a warning",
+        {
+            "sdk": "classic",
+            "consentManagement": [{"provider": "custom", "consents": [{"consent": "a"}]}],
+        },
+        consent({"allowedConsentIds": []}),
+        [],
+        "classic loader has no stopTracking",
+    ),
+    (
+        "consent: the classic loader given again: nothing to start",
+        {
+            "sdk": "classic",
+            "consentManagement": [{"provider": "custom", "consents": [{"consent": "a"}]}],
+        },
+        consent({"allowedConsentIds": ["a"]}, {"allowedConsentIds": []}),
+        [],
+        None,
+    ),
+    (
+        "consent: malformed settings count as consented, as in the SDK",
+        {"consentManagement": [{"provider": "custom", "consents": [{"consent": 7}]}]},
+        consent({"allowedConsentIds": []}),
+        [],
         None,
     ),
 ]

@@ -1,6 +1,6 @@
 /* heap-baseline.js: the yardstick for `make bench`. Never shipped.
  *
- * A hand-written plain-JS implementation of SPEC sections 2-5 (settings, loader, call mapping,
+ * A hand-written plain-JS implementation of docs/contract.md §2-5 (settings, loader, call mapping,
  * property normalisation) behind the same adapter interface as static/heap-device.js
  * (window.Heap_RS.Heap), mapping each message synchronously, straight from the live object.
  * It is what "no Python at all" would cost. tests/test_baseline_agrees.py runs every vector of
@@ -40,7 +40,7 @@
     return v !== null && typeof v === 'object' && !Array.isArray(v);
   }
 
-  // ---- settings (SPEC 2) -------------------------------------------------------------------
+  // ---- settings (docs/contract.md §2) ---------------------------------------------------------
 
   function appId(v) {
     if (typeof v === 'number' && Number.isInteger(v)) v = String(v);
@@ -143,7 +143,7 @@
     return { settings: settings, warnings: warnings };
   }
 
-  // ---- loader (SPEC 3) ---------------------------------------------------------------------
+  // ---- loader (docs/contract.md §3) -----------------------------------------------------------
 
   function loaderPlan(s) {
     var src = s.scriptUrl;
@@ -164,7 +164,7 @@
     };
   }
 
-  // ---- normalising (SPEC 5), straight from the live object ----------------------------------
+  // ---- normalising (docs/contract.md §5), straight from the live object -----------------------
 
   // Longest prefix within `limit` UTF-16 units that does not split a surrogate pair.
   function cut(text, limit) {
@@ -175,7 +175,8 @@
     return text.slice(0, limit);
   }
 
-  // The JSON-ready copy SPEC 5 describes (what heap-device.js serialises); used for arrays only.
+  // The JSON-ready copy docs/contract.md §5 describes (what heap-device.js serialises); arrays
+  // only.
   function plain(value, path) {
     var t = typeof value;
     if (value === null || t === 'string' || t === 'boolean') return value;
@@ -295,7 +296,7 @@
 
   function propertiesOf(v) { return isObject(v) && !(v instanceof Date) ? v : null; }
 
-  // ---- calls (SPEC 4) ----------------------------------------------------------------------
+  // ---- calls (docs/contract.md §4) ------------------------------------------------------------
 
   // A leaf as the serialiser hands it over: undefined when it would vanish.
   function leaf(v) {

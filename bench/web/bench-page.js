@@ -124,6 +124,7 @@
    * With `viaSdk`, the loop calls rudderanalytics.track() instead: the whole page's path.
    * Heap's methods are replaced by counting no-ops meanwhile. Resolves with the calls received,
    * the last call and the loop's own time (ms), or rejects after 60 s. */
+  var sent = 0; // messages handed over so far: each gets its own messageId
   window.__benchFire = function (kind, n, mark, viaSdk) {
     var adapter = window.__adapter;
     var properties = kind === 'large' ? largeProps() : smallProps();
@@ -161,7 +162,11 @@
       if (viaSdk) {
         for (var j = 0; j < n; j++) window.rudderanalytics.track('Bench ' + kind, properties);
       } else {
-        for (var i = 0; i < n; i++) adapter.track(element);
+        // each with its own messageId, as the SDK makes them (the adapter drops a repeated one)
+        for (var i = 0; i < n; i++) {
+          message.messageId = 'bench-' + (sent += 1);
+          adapter.track(element);
+        }
       }
       out.loop_ms = performance.now() - t0;
       if (n === 0) done();

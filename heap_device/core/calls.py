@@ -9,6 +9,7 @@ Notes are `(level, text)`: "warn" is always shown, "info" and "debug" only in de
 import json
 
 from heap_device.core import loader, order
+from heap_device.core.consent import consent
 from heap_device.core.jstext import cut, encode, is_finite, is_number, number_text, utf16_length
 from heap_device.core.properties import CIRCULAR_MARK, normalise, properties_of
 
@@ -27,6 +28,7 @@ MESSAGE_FIELDS = {
     "traits": True,
     "groupId": True,
     "context": {"traits": True},
+    "consent": True,  # the adapter's own consent message (consent.py)
 }
 # Identities Heap would merge every user into, irreversibly (compared case-insensitively).
 PLACEHOLDER_IDENTITIES = (
@@ -264,4 +266,5 @@ HANDLERS = {
     "group": group,
     "alias": alias,
     "reset": reset,
+    "consent": consent,
 }

@@ -262,6 +262,12 @@ def resolve_settings(dest_config, tag_options=None):
             clean = checked(setting.name, given[setting.name])
             if clean is not None:
                 settings[setting.name] = clean
+    # The SDK decides with the destination's consent settings whether Heap loads; the core looks
+    # at them again when the page's consent changes (consent.py).
+    settings["consentManagement"] = None
+    for source in (dest_config, tag_options):
+        if "consentManagement" in source:
+            settings["consentManagement"] = source["consentManagement"]
     if settings["appId"] is None:
         raise HeapDeviceError(
             "heap-device: appId is missing: set it to your Heap environment ID (digits only) "

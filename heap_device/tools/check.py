@@ -318,7 +318,10 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
     # A worker started from its URL (the bundle on the page's origin) takes the policy of its
     # script's own response; a blob: worker (another origin) takes the page's, checked above.
     if build.get("boot") == "worker" and worker_script is not None and not cross:
+        page_policies = {" ".join(p.split()) for p in _policies(page)} if page else set()
         for text in _policies(worker_script):
+            if " ".join(text.split()) in page_policies:
+                continue  # the page's own, said once above (same origin: same meaning)
             where = f"{WORKER_SCRIPT}'s Content-Security-Policy header (the worker's policy)"
             check_policy(text, where, build, base, page_origin, adapter_sri, report, True)
     return _verdict(problems, out, len(files), base)

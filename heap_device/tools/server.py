@@ -77,6 +77,8 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in self.server.headers.items():
             self.send_header(name, value)
+        for name, value in self.server.path_headers.get(urlsplit(self.path).path, {}).items():
+            self.send_header(name, value)
         super().end_headers()
 
     def guess_type(self, path):
@@ -144,10 +146,12 @@ def make_server(
     types=None,
     limit=None,
     note_gets=False,
+    path_headers=None,
 ):
     """Bind a server for ``root`` (not yet serving); OSError if the address cannot be used.
 
-    ``types`` (suffix -> MIME type) and ``headers`` (sent on every answer) are added to ours;
+    ``types`` (suffix -> MIME type) and ``headers`` (sent on every answer; ``path_headers``: on
+    the answers for one path, {path: {name: value}}) are added to ours;
     ``limit``: data plane events kept; ``note_gets``: GET paths listed in server.fetched (bench).
     """
     server_class = ThreadingHTTPServer
@@ -158,6 +162,7 @@ def make_server(
     server.pages = dict(pages or {})
     server.mounts = {STANDIN_PATH: STANDIN, **(mounts or {})}
     server.headers = dict(headers or {})
+    server.path_headers = dict(path_headers or {})
     server.types = {**BUNDLE_TYPES, **(types or {})}
     server.dataplane = DataPlane(limit)
     server.fetched = [] if note_gets else None

@@ -366,17 +366,27 @@
   setInterval(pollDataplane, 1000);
 
   // ---------------------------------------------------------------- RudderStack, as a site loads it
+  // Which way in (?way=custom): the "Heap.io" destination, or a "Custom Device Mode" one that the
+  // page registers with addCustomIntegration before load(). (A real Custom Device Mode destination
+  // has no appId field: the tag's data-options give it. Here the demo's source config carries it.)
+  var way = /[?&]way=custom(&|$)/.test(location.search) ? 'custom' : 'heap';
+  var destination = way === 'custom'
+    ? { id: 'heap-demo-custom', name: 'heap-device', enabled: true, config: cfg.destination,
+      destinationDefinition: { name: 'CUSTOM_DEVICE_MODE', displayName: 'Custom Device Mode' } }
+    : { id: 'heap-demo', name: 'Heap.io', enabled: true, config: cfg.destination,
+      destinationDefinition: { name: 'HEAP', displayName: 'Heap.io' } };
+  Array.prototype.forEach.call(document.querySelectorAll('#way a'), function (link) {
+    if (link.getAttribute('data-way') === way) link.setAttribute('aria-current', 'page');
+  });
   var ra;
   try {
     ra = new window.rudderanalytics.RudderAnalytics();
+    if (way === 'custom') ra.addCustomIntegration(destination.id, window.HeapDevice.customIntegration);
     ra.ready(function () { mark('sdkReady', performance.now()); });
     ra.load(cfg.writeKey, location.origin, {
       getSourceConfig: function () {
         return { source: { id: 'demo-source', name: 'heap-device demo', workspaceId: 'demo',
-          enabled: true, config: {}, destinations: [{
-            id: 'heap-demo', name: 'Heap.io', enabled: true, config: cfg.destination,
-            destinationDefinition: { name: 'HEAP', displayName: 'Heap.io' }
-          }] } };
+          enabled: true, config: {}, destinations: [destination] } };
       },
       // Never requested: heap-device's snippet has already mounted window.Heap_RS.Heap.
       destSDKBaseURL: location.origin + '/js-integrations',

@@ -20,7 +20,7 @@ def run():
     out["loader"] = []
     with open("/vectors/messages.json") as texts:
         messages = json.load(texts)
-    for (name, overrides, _, _, _), text in zip(vectors.CALLS, messages):
+    for (name, overrides, _, _, _), text in zip(vectors.CALLS + vectors.CONSENT, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
         try:
             result = handle(text, settings)
