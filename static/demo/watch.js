@@ -146,7 +146,7 @@
   document.addEventListener('securitypolicyviolation', function (e) {
     problem('error', "The page's Content-Security-Policy blocked " +
       (e.blockedURI === 'eval' ? 'eval (PyScript needs \'unsafe-eval\'; heap-device\'s ' +
-        '"build --boot direct" does not)' : e.blockedURI || 'something') +
+        'default worker build does not)' : e.blockedURI || 'something') +
       ' (' + e.effectiveDirective + ').');
   });
   window.addEventListener('unhandledrejection', function (e) {
