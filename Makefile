@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: setup test unit e2e lint demo bench build dist clean
+.PHONY: setup test unit node e2e lint demo bench build dist clean
 
 setup: $(VENV)/.installed node_modules/.installed .browser-ready
 
@@ -33,14 +33,18 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-unit: setup
+unit: setup node
 	$(PY) -m pytest tests
+
+# The page side's modules (static/page/*.js) against fakes, in Node's own test runner: seconds.
+node:
+	node --test tests/page/
 
 e2e: setup
 	$(PY) -m pytest e2e
 
 # dist first: e2e/test_package.py installs that wheel in a fresh venv outside the repository.
-test: setup lint dist
+test: setup lint dist node
 	HEAP_DEVICE_DIST=dist $(PY) -m pytest tests e2e
 
 build: setup

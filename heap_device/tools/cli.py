@@ -52,6 +52,7 @@ def _parser():
     b.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
+    b.add_argument("--dev", action="store_true", help="add what only the demo and tests use")
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     b.add_argument("--force", action="store_true", help="write beside files it did not write")
     s = commands.add_parser("snippet", help="print the <script> tag of a build")
@@ -78,7 +79,7 @@ def _build(args):
         parse_options(args.options)
     elif args.options is not None:
         raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
-    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir)
+    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.dev)
     print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
     if args.base_url is None:
         print(
