@@ -16,9 +16,11 @@ def t(props):
     return {"type": "track", "event": "E", "properties": props}
 
 
-def consent(now, previous=None, provider="custom"):
-    """The adapter's consent message: the page's consent now and the time before (None: at load)."""
-    data = {"provider": provider, "now": now}
+def consent(given, previous=None, providers=("custom",)):
+    """A consent message as the core maps it: what the page reported (the providers it saw, the
+    consent given now) and, from the bridge's memory, the consent the time before (None: at load).
+    """
+    data = {"providers": list(providers), "given": given}
     if previous is not None:
         data["previous"] = previous
     return {"type": "consent", "consent": data}
@@ -838,7 +840,7 @@ CONSENT = [
     (
         "consent: provider unknown, the one entry applies",
         {"consentManagement": [{"provider": "ketch", "consents": [{"consent": "a"}]}]},
-        consent({"allowedConsentIds": []}, provider=None),
+        consent({"allowedConsentIds": []}, providers=()),
         [["stopTracking", []]],
         None,
     ),
@@ -850,9 +852,40 @@ CONSENT = [
                 {"provider": "custom", "consents": [{"consent": "a"}]},
             ]
         },
-        consent({"allowedConsentIds": []}, provider=None),
+        consent({"allowedConsentIds": []}, providers=()),
         [],
         "several providers",
+    ),
+    (
+        "consent: several providers seen: unknown, and several entries: nothing stopped",
+        {
+            "consentManagement": [
+                {"provider": "ketch", "consents": [{"consent": "a"}]},
+                {"provider": "custom", "consents": [{"consent": "a"}]},
+            ]
+        },
+        consent({"allowedConsentIds": []}, providers=("ketch", "custom")),
+        [],
+        "several providers",
+    ),
+    (
+        "consent: the one provider seen picks its entry among several",
+        {
+            "consentManagement": [
+                {"provider": "ketch", "consents": [{"consent": "k"}]},
+                {"provider": "custom", "consents": [{"consent": "a"}]},
+            ]
+        },
+        consent({"allowedConsentIds": ["k"]}, providers=("custom", "custom")),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: several providers seen and one entry: that entry applies",
+        {"consentManagement": [{"provider": "ketch", "consents": [{"consent": "a"}]}]},
+        consent({"allowedConsentIds": []}, providers=("ketch", "custom")),
+        [["stopTracking", []]],
+        None,
     ),
     (
         "consent: the classic loader cannot stop: a warning",
