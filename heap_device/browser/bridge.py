@@ -105,10 +105,10 @@ class Bridge:
                     )
                 )
                 return
+        if options is None:
+            options = {}
         try:
-            settings, notes = resolve_settings(
-                item.get("config") or {}, {} if options is None else options
-            )
+            settings, notes = resolve_settings(item.get("config") or {}, options)
         except HeapDeviceError as exc:
             ops.append(_log("error", str(exc)))
             return
