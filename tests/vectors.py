@@ -1141,3 +1141,34 @@ LOADER = [
 def cases_for_runner():
     """Every row in a JSON-friendly shape, for the interpreter runner."""
     return {"calls": CALLS, "settings": SETTINGS, "errors": SETTINGS_ERRORS, "loader": LOADER}
+
+
+# ---- the bridge: one page's items in order, the settings item first --------------------------
+# tests/test_interpreters.py hands them to a Bridge on each interpreter and compares the batches
+# with CPython's. The track's array of objects makes MicroPython decode its text again, in order.
+BRIDGE_RULES = [{"provider": "custom", "consents": [{"consent": "analytics"}]}]
+BRIDGE = [
+    {
+        "config": {"appId": "1234567890", "consentManagement": BRIDGE_RULES},
+        "options": '{"debug": true, "arrayFormat": "json"}',
+        "dev": True,
+        "destinationId": "d-1",
+    },
+    {"type": "identify", "messageId": "m-1", "userId": "u-1", "traits": {"plan": "pro"}},
+    {
+        "type": "track",
+        "messageId": "m-2",
+        "event": "E",
+        "properties": {"x": None, "a": [{"z": 1, "y": 2}]},
+    },
+    {"type": "consent", "consent": {"providers": ["custom"], "given": {"allowedConsentIds": []}}},
+    {"type": "consent", "consent": {"providers": ["custom"], "given": {"allowedConsentIds": []}}},
+    {
+        "type": "consent",
+        "consent": {"providers": ["custom"], "given": {"allowedConsentIds": ["analytics"]}},
+    },
+    {"type": "page", "messageId": "m-3"},
+    {"type": "reset"},
+    "{not json",  # handed over as is
+    {"type": "identify", "userId": "anonymous"},
+]
