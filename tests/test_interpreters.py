@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import as_javascript_writes
-from vectors import CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
+from vectors import CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS, TRANSFORMS
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "interpreters" / "run_vectors.mjs"
@@ -30,6 +30,7 @@ def results(request, tmp_path_factory):
         pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
     messages = tmp_path_factory.mktemp(runtime) / "messages.json"
     texts = [as_javascript_writes(row[2]) for row in CALLS + CONSENT]
+    texts += [as_javascript_writes(row[4]) for row in TRANSFORMS]
     messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         ["node", str(RUNNER), runtime, str(ROOT), str(messages)],
@@ -82,3 +83,15 @@ def test_every_loader_vector(results):
     for (name, plan), (_, _, expected) in same_rows(results["loader"], LOADER):
         for key, value in expected.items():
             assert plan[key] == value, (name, key)
+
+
+def test_every_transform_vector(results):
+    """§9 on the interpreter: the same calls, and the outcome (the row's dev detail aside)."""
+    failures = []
+    for (name, got, outcome), (_, _, _, _, _, expected, want) in same_rows(
+        results["transforms"], TRANSFORMS
+    ):
+        want = "changed" if want == "unchanged" else want  # "unchanged" is told only in dev
+        if got != expected or outcome != want:
+            failures.append("%s: got %r, outcome %r" % (name, got, outcome))
+    assert failures == []

@@ -54,15 +54,25 @@ def handle(text, settings):
     "notes": [[level, text], ...]}`; `type` is "unreadable" for text that is not JSON and
     "untyped" for a message without a string type. Never raises for any text.
     """
-    result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
     try:
         message = json.loads(text)
     except ValueError:
+        result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
         result["notes"].append(
             ["warn", "heap-device: a message was not valid JSON and was skipped"]
         )
         return result
-    result["type"] = "untyped"
+    return handle_message(message, settings, lambda: order.decode_ordered(text))
+
+
+def handle_message(message, settings, ordered=None):
+    """An already-decoded message -> the same value as `handle` gives for its text.
+
+    `ordered()` gives the same message with its objects' keys in order: MicroPython only, and
+    rare (when the answer depends on key order its dicts did not keep). Without it, a dict's own
+    iteration order is taken (a message a site's transform made). Never raises.
+    """
+    result = {"type": "untyped", "messageId": None, "calls": [], "notes": []}
     if isinstance(message, dict):
         kind = message.get("type")
         message_id = message.get("messageId")
@@ -74,8 +84,8 @@ def handle(text, settings):
         try:
             calls, notes = calls_for(message, settings)
         except order.NeedsOrder:
-            # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
-            calls, notes = calls_for(order.decode_ordered(text), settings)
+            again = ordered() if ordered is not None else order.ordered_like(message)
+            calls, notes = calls_for(again, settings)
     except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
         error = "heap-device: could not handle a %s message: %s: %s" % (
             result["type"],

@@ -9,6 +9,8 @@ from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
+from heap_device.core.transform import SiteTransform
+from heap_device.core.transform import handle as transformed
 
 
 def _warns(notes):
@@ -18,9 +20,25 @@ def _warns(notes):
 def run():
     out = {"implementation": sys.implementation.name, "calls": [], "settings": [], "errors": []}
     out["loader"] = []
+    out["transforms"] = []
     with open("/vectors/messages.json") as texts:
         messages = json.load(texts)
-    for (name, overrides, _, _, _), text in zip(vectors.CALLS + vectors.CONSENT, messages):
+    rows = vectors.CALLS + vectors.CONSENT
+    for (name, source, overrides, destination, _, _, _), text in zip(
+        vectors.TRANSFORMS, messages[len(rows) :]
+    ):
+        settings, _ = resolve_settings(vectors.APP, overrides)
+        scope = {}
+        exec(source, scope)
+        try:
+            result = transformed(
+                text, settings, SiteTransform(scope["transformEvent"], destination)
+            )
+            outcome = result["transform"]["outcome"] if "transform" in result else None
+            out["transforms"].append([name, result["calls"], outcome])
+        except Exception as error:  # reported, so the CPython side shows which row broke
+            out["transforms"].append([name, "raised " + repr(error), None])
+    for (name, overrides, _, _, _), text in zip(rows, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
         try:
             result = handle(text, settings)
