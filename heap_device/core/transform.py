@@ -14,9 +14,7 @@ import io
 import json
 import sys
 
-from heap_device.core import order
-from heap_device.core.calls import handle as handle_text
-from heap_device.core.calls import handle_message
+from heap_device.core import calls, order
 
 # The messages a transform sees: what the SDK hands a destination. The adapter's own control
 # messages (reset, consent) keep their place and meaning without it.
@@ -91,39 +89,49 @@ class SiteTransform:
 
 
 def handle(text, settings, site, dev=False):
-    """One message's JSON text through the site's transform, then the mapping. Never raises.
+    """One message's JSON text through the site's transform, then the mapping (CPython tools,
+    tests): calls.handle's value, plus `transform` when the transform ran. Never raises."""
+    message, result = calls.decode(text)
+    if result["type"] == "unreadable":
+        return result
+    return transform_and_map(site, message, result, text, settings, dev)
 
-    The value is calls.handle's, with every returned message's calls and notes in order, and
-    `transform` (PLAN decision 8) when the transform ran. `dev` also tells "unchanged" from
-    "changed" (one more decode of the text).
+
+def transform_and_map(site, message, result, text, settings, dev=False):
+    """A decoded message (calls.decode) -> `result` with the calls and notes of every message
+    the transform returned, in order, and `result["transform"]` (PLAN decision 8).
+
+    `text` is the JSON the message came from: decoded again only when the message must be sent
+    as it was, or (`dev`) to tell "unchanged" from "changed", or for MicroPython's key order.
+    Control messages and types the SDK never hands over are mapped without the transform.
     """
-    try:
-        message = json.loads(text)
-    except ValueError:
-        return handle_text(text, settings)
-    kind = message.get("type") if isinstance(message, dict) else None
-    if kind not in TRANSFORMED_TYPES:
-        return handle_text(text, settings)
+    if result["type"] not in TRANSFORMED_TYPES:
+        return calls.map_message(message, settings, result, text)
     messages, outcome, key, failure = site.run(message)
-    result = {"type": kind, "messageId": None, "calls": [], "notes": []}
-    if type(message.get("messageId")) is str:
-        result["messageId"] = message["messageId"]
     detail = {"outcome": outcome, "events": messages}
+    notes = []
     if failure is not None:
-        result["notes"] += site.failed(key, failure, settings)
+        notes += site.failed(key, failure, settings)
         detail = {"outcome": "error", "events": [], "error": failure}
-        if settings["transformErrors"] == "send":
-            messages = [json.loads(text)]  # as it was: the transform may have changed it in place
-        else:
-            messages = []
+        messages = []
+        if settings["transformErrors"] == "send":  # as it was: the transform may have changed it
+            calls.map_message(json.loads(text), settings, result, text)
+            result["notes"] = notes + result["notes"]
+            result["transform"] = detail
+            return result
     elif outcome == "dropped":
-        result["notes"].append(["debug", "%s dropped by transformEvent" % kind])
+        notes.append(["debug", "%s dropped by transformEvent" % result["type"]])
     elif outcome == "changed" and dev and messages[0] == json.loads(text):
         detail["outcome"] = "unchanged"
+    found = []
     for returned in messages:
-        mapped = handle_message(returned, settings, _ordered(returned, message, text))
-        result["calls"] += mapped["calls"]
-        result["notes"] += mapped["notes"]
+        kind = returned.get("type")
+        mapped = {"type": kind, "messageId": None, "calls": [], "notes": []}
+        calls.map_message(returned, settings, mapped, ordered=_ordered(returned, message, text))
+        found += mapped["calls"]
+        notes += mapped["notes"]
+    result["calls"] = found
+    result["notes"] = notes
     result["transform"] = detail
     return result
 

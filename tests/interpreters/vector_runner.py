@@ -5,6 +5,7 @@ import sys
 
 import vectors
 
+from heap_device.browser.bridge import Bridge
 from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
@@ -20,25 +21,10 @@ def _warns(notes):
 def run():
     out = {"implementation": sys.implementation.name, "calls": [], "settings": [], "errors": []}
     out["loader"] = []
-    out["transforms"] = []
     with open("/vectors/messages.json") as texts:
-        messages = json.load(texts)
-    rows = vectors.CALLS + vectors.CONSENT
-    for (name, source, overrides, destination, _, _, _), text in zip(
-        vectors.TRANSFORMS, messages[len(rows) :]
-    ):
-        settings, _ = resolve_settings(vectors.APP, overrides)
-        scope = {}
-        exec(source, scope)
-        try:
-            result = transformed(
-                text, settings, SiteTransform(scope["transformEvent"], destination)
-            )
-            outcome = result["transform"]["outcome"] if "transform" in result else None
-            out["transforms"].append([name, result["calls"], outcome])
-        except Exception as error:  # reported, so the CPython side shows which row broke
-            out["transforms"].append([name, "raised " + repr(error), None])
-    for (name, overrides, _, _, _), text in zip(rows, messages):
+        given = json.load(texts)
+    messages = given["calls"]
+    for (name, overrides, _, _, _), text in zip(vectors.CALLS + vectors.CONSENT, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
         try:
             result = handle(text, settings)
@@ -57,6 +43,22 @@ def run():
     for name, overrides, _ in vectors.LOADER:
         settings, _ = resolve_settings(vectors.APP, overrides)
         out["loader"].append([name, loader_plan(settings)])
+    out["transforms"] = []
+    for (name, source, overrides, destination, _, _, _), text in zip(
+        vectors.TRANSFORMS, given["transforms"]
+    ):
+        settings, _ = resolve_settings(vectors.APP, overrides)
+        scope = {}
+        exec(source, scope)
+        try:
+            site = SiteTransform(scope["transformEvent"], destination)
+            result = transformed(text, settings, site)
+            outcome = result["transform"]["outcome"] if "transform" in result else None
+            out["transforms"].append([name, result["calls"], outcome])
+        except Exception as error:  # reported, so the CPython side shows which row broke
+            out["transforms"].append([name, "raised " + repr(error), None])
+    bridge = Bridge()
+    out["bridge"] = [bridge.start()] + [bridge.receive(text) for text in given["bridge"]]
     return _escape_halves(json.dumps(out))
 
 
