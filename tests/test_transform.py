@@ -219,3 +219,98 @@ def test_a_dict_the_transform_made_keeps_its_own_order(settings_for, monkeypatch
     )
     result = handle(json.dumps(tr()), settings_for(), site_of(source))
     assert result["calls"] == [["track", ["E", {"a.b": 2}]]]
+
+
+# ---- the bridge: the build's transform module, imported once, between decode and mapping ----
+def _bridge_with(monkeypatch, source, options=None, dev=True, destination_id="dest-9"):
+    import sys
+    import types
+
+    from heap_device.browser.bridge import SITE_MODULE, Bridge
+
+    module = types.ModuleType(SITE_MODULE)
+    exec(compile(source, "mask_email.py", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, SITE_MODULE, module)
+    bridge = Bridge()
+    item = {"config": {"appId": "1234567890"}, "options": json.dumps(options or {}), "dev": dev}
+    item["destinationId"] = destination_id
+    bridge.receive(json.dumps(item))
+    return bridge
+
+
+def _ops(bridge, message):
+    return json.loads(bridge.receive(json.dumps(message)))["ops"]
+
+
+def test_the_bridge_maps_what_the_transform_returned(monkeypatch):
+    source = (
+        "def transformEvent(event, metadata):\n"
+        "    event['properties'] = {'dest': metadata(event)['destinationId']}\n"
+        "    return [event, {'type': 'track', 'event': 'Second'}]\n"
+    )
+    ops = _ops(_bridge_with(monkeypatch, source), tr())
+    calls = [op[1:3] for op in ops if op[0] == "call"]
+    assert calls == [["track", ["Order Completed", {"dest": "dest-9"}]], ["track", ["Second", {}]]]
+    detail = [op[2] for op in ops if op[0] == "event"][0]
+    assert detail["transform"]["outcome"] == "split"
+    assert detail["transform"]["events"][1] == {"type": "track", "event": "Second"}
+
+
+def test_the_bridge_logs_a_failure_once_with_the_prefix(monkeypatch):
+    bridge = _bridge_with(monkeypatch, RAISES)
+    logs = [[op for op in _ops(bridge, tr()) if op[0] == "log"] for _ in range(2)]
+    assert len(logs[0]) == 1 and logs[1] == []
+    assert logs[0][0][1:3] == [
+        "error",
+        "heap-device: transformEvent raised at mask_email.py line 3: ZeroDivisionError: integer "
+        "division or modulo by zero; the message was sent as it was (transformErrors: send; "
+        "said once, later ones are counted with debug)",
+    ]
+
+
+def test_the_bridge_reset_is_not_transformed(monkeypatch):
+    bridge = _bridge_with(monkeypatch, RAISES, dev=False)
+    assert [op[:3] for op in _ops(bridge, {"type": "reset"})] == [["call", "resetIdentity", []]]
+
+
+def test_a_transform_that_fails_to_import_is_one_error_and_drop_drops(monkeypatch):
+    bridge = _bridge_with(
+        monkeypatch, "def transformEvent(e, m):\n    return e\n", {"transformErrors": "drop"}
+    )
+    assert bridge.site is not None  # loaded fine: now one that cannot be
+    import sys
+
+    from heap_device.browser.bridge import SITE_MODULE, Bridge
+
+    monkeypatch.delitem(sys.modules, SITE_MODULE)
+    monkeypatch.setattr("builtins.__import__", _refusing(__import__))
+    broken = Bridge()
+    item = {"config": {"appId": "1234567890"}, "options": '{"transformErrors": "drop"}'}
+    batch = json.loads(broken.receive(json.dumps(item)))["ops"]
+    assert [op[1:] for op in batch if op[0] == "log"] == [
+        [
+            "error",
+            "heap-device: your transform could not be loaded (ImportError: no module named "
+            "'typing'); every message is dropped",
+        ]
+    ]
+    assert broken.receive(json.dumps(tr())) == ""  # dropped: no call, nothing to say
+
+
+def _refusing(real):
+    def fake(name, *args, **kwargs):
+        if name == "heap_device.site_transform":
+            raise ImportError("no module named 'typing'")
+        return real(name, *args, **kwargs)
+
+    return fake
+
+
+def test_a_build_without_a_transform_maps_as_before():
+    from heap_device.browser.bridge import Bridge
+
+    bridge = Bridge()
+    bridge.receive(json.dumps({"config": {"appId": "1234567890"}, "options": None, "dev": True}))
+    assert bridge.site is None
+    ops = _ops(bridge, tr())
+    assert "transform" not in [op[2] for op in ops if op[0] == "event"][0]

