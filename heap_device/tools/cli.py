@@ -64,6 +64,11 @@ def _parser():
     c.add_argument("--tag", help="a file holding the tag (heap-device.tag.html): checks its SRI")
     c.add_argument("--integrity", help="the SRI value your page's tag carries: checks it")
     c.add_argument("--page", help="a page of the site: checks its CSP and cross-origin headers")
+    t = commands.add_parser("try", help="what Heap would get for one message (JSON file or stdin)")
+    t.add_argument("message", nargs="?", help="a JSON file (default: stdin)")
+    t.add_argument("--options", help="tag options as JSON, e.g. '{\"trackPageCalls\": true}'")
+    t.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
+    t.add_argument("--destination-id", help="the destinationId metadata(event) gives")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
     d.add_argument("--port", type=_port, default=8000)
     d.add_argument("--host", default="127.0.0.1")
@@ -100,11 +105,17 @@ def main(argv=None):
         if args.version:
             sys.stdout.write(version_text())
         elif args.command is None:
-            raise UsageError("name a command: build, snippet, check or demo (--help says more)")
+            raise UsageError(
+                "name a command: build, snippet, check, try or demo (--help says more)"
+            )
         elif args.command == "build":
             _build(args)
         elif args.command == "snippet":
             sys.stdout.write(snippet_from(args.folder, args.base_url, args.options))
+        elif args.command == "try":
+            from heap_device.tools import trial
+
+            return trial.main(args.message, args.options, args.transform, args.destination_id)
         elif args.command == "check":
             from heap_device.tools import check
 
