@@ -13,6 +13,7 @@ from pathlib import Path
 
 from heap_device.core.calls import MESSAGE_FIELDS
 from heap_device.tools import UsageError, assets
+from heap_device.tools import transform as site_transform
 from heap_device.tools.assets import PACKAGE_DIR, STATIC
 from heap_device.tools.output import write_bundle
 from heap_device.tools.pagejs import assemble, without_comment_lines
@@ -105,14 +106,17 @@ def _render(path, build):
     return without_comment_lines(text)
 
 
-def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False):
-    """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev."""
+def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
+    """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
+
+    `site`: the site transform's module files; with one the page hands over whole messages (§9).
+    """
     check_boot(runtime, boot)
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": shipped_modules(runtime, boot),
-        "fields": MESSAGE_FIELDS,
+        "modules": sorted(shipped_modules(runtime, boot) + list(site)),
+        "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
     }
     return assemble(build, dev)
@@ -172,26 +176,38 @@ def compile_mpy(names):
     return compiled
 
 
-def build(out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None, dev=False):
+def build(
+    out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None, dev=False, transform=None
+):
     """Write a self-contained bundle: adapter, Python modules and one interpreter."""
-    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir, dev), force)
+    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir, dev, transform), force)
 
 
-def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False):
-    """What a build writes: {path in the bundle: bytes (text we render) or a source Path}."""
+def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transform=None):
+    """What a build writes: {path in the bundle: bytes (text we render) or a source Path}.
+
+    `transform`: a site's transform file (§9), checked first (tools/transform.py).
+    """
     check_boot(runtime, boot)
-    files = {"heap-device.js": render_adapter(runtime, boot, dev).encode("utf-8")}
+    site = (
+        {}
+        if transform is None
+        else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
+    )
+    files = {"heap-device.js": render_adapter(runtime, boot, dev, site).encode("utf-8")}
     sources = browser_modules(boot)
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
-        files[MODULE_PACK] = pack_modules(modules)
+        files[MODULE_PACK] = pack_modules({**modules, **site})
         files["heap-device-runtime.js"] = render_runtime_module(runtime).encode("utf-8")
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name
+        for name, data in site.items():
+            files["heap_device/" + name] = data
     if boot == "pyscript":
         pyscript_dist = assets.package_dir("@pyscript/core") / "dist"
         for pattern in PYSCRIPT_FILES:
