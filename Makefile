@@ -60,10 +60,13 @@ demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
 
 # Every build the CLI offers beside the JS baseline: 5 interleaved cold runs, one 1,000-event loss
-# page per build; 8-15 minutes on this shared 2-core machine. Writes bench/results.json, docs/benchmarks.*
+# page per build; 8-15 minutes on this shared 2-core machine. Then first events on a real network
+# (desktop and mobile links, cold and repeat visits; needs root for the CPU cgroup; 3-5 minutes).
+# Writes bench/results.json, bench/results-network.json, docs/benchmarks.*
 bench: setup
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/run.py
+	$(PY) bench/network.py
 
 clean:
 	rm -rf build dist site .pytest_cache .hypothesis .browser-ready
