@@ -1,8 +1,7 @@
 """Turn bench results into a console summary, docs/benchmarks.md and docs/benchmarks.svg.
 
-Run alone (`.venv/bin/python bench/report.py`) it rewrites the docs from bench/results.json.
-Other results files kept beside it (bench/results-*.json: an earlier run, older commits measured
-side by side) are summarised on the same page, each from its own file.
+Run alone (`.venv/bin/python bench/report.py`) it rewrites the docs from bench/results.json (and
+bench/results-network.json, the network bench's, when it is there).
 """
 
 import json
@@ -420,33 +419,6 @@ def _loss_cell(summary, variants):
     return "; ".join(parts) + " (**missed**)"
 
 
-def other_runs(exclude):
-    """Markdown for each bench/results-*.json kept beside the published run."""
-    lines = []
-    for path in sorted(BENCH.glob("results-*.json")):
-        if path.resolve() == Path(exclude).resolve():
-            continue
-        try:
-            other = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if "summary" not in other or not all("burst" in v for v in other["summary"].values()):
-            continue
-        commits = ", ".join("%s = %s" % kv for kv in sorted(other.get("commits", {}).items()))
-        lines += [
-            "",
-            "### %s" % other.get("label", path.stem),
-            "",
-            "`bench/%s`: %s, medians of %d runs, commits %s."
-            % (path.name, other["date"], other["runs"], commits or "–"),
-            "",
-            *_table(rows(other)),
-        ]
-    if lines:
-        lines = ["", "## Other runs kept (each table from its own run)"] + lines
-    return lines
-
-
 def markdown(results, results_path=None):
     m = results["machine"]
     st = results["settings"]
@@ -481,7 +453,6 @@ def markdown(results, results_path=None):
     if results.get("problems"):
         lines += ["", "**Problems seen in this run:**", ""]
         lines += ["- " + p for p in results["problems"]]
-    lines += other_runs(results_path or BENCH / "results.json")
     lines += [
         "",
         "## What is measured",
@@ -511,8 +482,7 @@ def markdown(results, results_path=None):
         % st["settle_ms"],
         "  first Heap call. *Added* subtracts the baseline page's (same SDK, same page). The",
         "  bench waits for that call on a promise, not by polling the page (Playwright's",
-        "  default polls every animation frame, which added up to ~70 ms to the slowest",
-        "  starters in the earlier runs kept below).",
+        "  default polls every animation frame, which would count as start-up time).",
         "- **per event**: after start-up, on the same page, one real message (the SDK's own,",
         "  captured on its way to the integration, with the small or the large properties) is",
         "  handed to the integration object the SDK created, `n` times in one loop, into counting",
@@ -583,10 +553,10 @@ def markdown(results, results_path=None):
         "make bench   # setup, then bench/run.py: every build, %d runs, %d loss run (%d s here)"
         % (results["runs"], results.get("loss_runs", 1), results.get("seconds", 0)),
         ".venv/bin/python bench/run.py --runs 9 --variants default,baseline --loss-runs 0",
-        "# an older commit measured beside this checkout, kept apart from the published numbers:",
+        "# an older commit measured beside this checkout, interleaved, not published:",
         'git worktree add /tmp/before COMMIT && ln -s "$PWD/node_modules" /tmp/before/',
         ".venv/bin/python bench/run.py --tree before=/tmp/before --variants default,baseline \\",
-        "    --results bench/results-NAME.json --label 'what it shows' --no-docs",
+        "    --results /tmp/before.json --no-docs",
         ".venv/bin/python bench/report.py   # rewrite this page from bench/results*.json",
         "```",
         "",

@@ -75,18 +75,11 @@ try {
 """
 
 
-def cli_module(repo):
-    """The CLI's module in checkout `repo` (tools/cli.py since the three rooms, cli.py before)."""
-    if (Path(repo) / "heap_device" / "tools" / "cli.py").exists():
-        return "heap_device.tools.cli"
-    return "heap_device.cli"
-
-
 def cli(repo, *args, check=True):
     """Run heap-device's own CLI from `repo` (so another checkout builds its own bundle)."""
     paths = [str(repo)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    cmd = [sys.executable, "-m", cli_module(repo), *args]
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=repo, env=env)
     if check and done.returncode != 0:
         sys.exit("bench: %s failed in %s:\n%s" % (" ".join(args), repo, done.stderr))
@@ -94,13 +87,9 @@ def cli(repo, *args, check=True):
 
 
 def build_with_tag(checkout, out, base_url, runtime, boot):
-    """Build one bundle and return its script tag, as this checkout's CLI does it: `build
-    --base-url` prints the tag where it can, `snippet --base-url` did before."""
+    """Build one bundle and return its script tag (`build --base-url` prints it)."""
     options = ["--runtime", runtime, "--boot", boot]
-    if "--base-url" in cli(checkout, "build", "--help").stdout:
-        return cli(checkout, "build", "--out", str(out), "--base-url", base_url, *options).stdout
-    cli(checkout, "build", "--out", str(out), *options)
-    return cli(checkout, "snippet", "--base-url", base_url, *options).stdout
+    return cli(checkout, "build", "--out", str(out), "--base-url", base_url, *options).stdout
 
 
 def choices(help_text, option):

@@ -25,6 +25,13 @@ def run(message, settings):
     return result["calls"], result["notes"]
 
 
+def only_fields(value, fields):
+    """What the adapter sends once Python runs: the message cut down to MESSAGE_FIELDS."""
+    if fields is True or not isinstance(value, dict):
+        return value
+    return {key: only_fields(value[key], sub) for key, sub in fields.items() if key in value}
+
+
 def warnings(notes):
     return [text for level, text in notes if level == "warn"]
 

@@ -4,7 +4,7 @@ import copy
 import json
 
 import pytest
-from conftest import run, warnings
+from conftest import only_fields, run, warnings
 from vectors import CALLS, t
 
 from heap_device.core.calls import MESSAGE_FIELDS, calls_for, handle
@@ -25,7 +25,7 @@ def test_message_gives_heap_calls(settings_for, overrides, message, expected, wa
     else:
         assert len(found) == 1, found
         assert warning in found[0]
-        assert found[0].startswith("heap-device: ")
+        assert not found[0].startswith("heap-device")  # the bridge adds it, once
     assert message == original  # the input is never modified
 
 
@@ -61,12 +61,15 @@ def test_debug_notes_say_what_was_dropped_and_cut(settings_for):
     assert 'cut "long" to 1023 characters (was 1100)' in infos
 
 
-def test_notes_stay_bounded_for_huge_inputs(settings_for):
-    props = {"k%d" % i: None for i in range(5000)}
+@pytest.mark.parametrize(
+    "dropped, rest",
+    [(20, []), (21, [["info", "... and 1 more"]]), (5000, [["info", "... and 4980 more"]])],
+)
+def test_notes_stay_bounded_for_huge_inputs(settings_for, dropped, rest):
+    """At most 20 notes per message, then one line for the rest; exactly 20 need no such line."""
+    props = {"k%d" % i: None for i in range(dropped)}
     _, notes = run({"type": "track", "event": "E", "properties": props}, settings_for())
-    assert notes == [["info", 'dropped "k%d": null' % i] for i in range(20)] + [
-        ["info", "... and 4980 more"]
-    ]
+    assert notes == [["info", 'dropped "k%d": null' % i] for i in range(20)] + rest
 
 
 def test_page_off_explains_itself_in_debug(settings_for):
@@ -81,15 +84,8 @@ def test_invalid_json_text_is_skipped_with_a_warning(settings_for):
         "type": "unreadable",
         "messageId": None,
         "calls": [],
-        "notes": [["warn", "heap-device: a message was not valid JSON and was skipped"]],
+        "notes": [["warn", "a message was not valid JSON and was skipped"]],
     }
-
-
-def only_fields(value, fields):
-    """What the adapter sends once Python runs: the message cut down to MESSAGE_FIELDS."""
-    if fields is True or not isinstance(value, dict):
-        return value
-    return {key: only_fields(value[key], sub) for key, sub in fields.items() if key in value}
 
 
 @pytest.mark.parametrize("row", CALLS, ids=[row[0] for row in CALLS])
@@ -144,15 +140,13 @@ def test_a_failing_mapping_is_one_error_note_naming_the_type(monkeypatch, settin
     monkeypatch.setitem(calls_module.HANDLERS, "track", broken)
     result = handle(json.dumps({"type": "track", "event": "E"}), settings_for())
     assert result["calls"] == []
-    assert result["notes"] == [
-        ["error", "heap-device: could not handle a track message: KeyError: 'boom'"]
-    ]
+    assert result["notes"] == [["error", "could not handle a track message: KeyError: 'boom'"]]
 
 
 INF = float("inf")
 NAN = float("nan")
-NOT_AN_ID = "heap-device: %s null is not a string or number; ignored"
-NO_NAME = "heap-device: track call without an event name (null); skipped"
+NOT_AN_ID = "%s null is not a string or number; ignored"
+NO_NAME = "track call without an event name (null); skipped"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from conftest import as_javascript_writes
-from vectors import CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
+from vectors import BRIDGE, CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
+
+from heap_device.browser.bridge import Bridge
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "interpreters" / "run_vectors.mjs"
@@ -29,7 +31,10 @@ def results(request, tmp_path_factory):
     if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
         pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
     messages = tmp_path_factory.mktemp(runtime) / "messages.json"
-    texts = [as_javascript_writes(row[2]) for row in CALLS + CONSENT]
+    texts = {
+        "calls": [as_javascript_writes(row[2]) for row in CALLS + CONSENT],
+        "bridge": bridge_texts(),
+    }
     messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         ["node", str(RUNNER), runtime, str(ROOT), str(messages)],
@@ -41,6 +46,10 @@ def results(request, tmp_path_factory):
     out = json.loads(done.stdout)
     assert out["implementation"] == ("micropython" if runtime == "micropython" else "cpython")
     return out
+
+
+def bridge_texts():
+    return [item if type(item) is str else as_javascript_writes(item) for item in BRIDGE]
 
 
 def same_rows(got, rows):
@@ -82,3 +91,17 @@ def test_every_loader_vector(results):
     for (name, plan), (_, _, expected) in same_rows(results["loader"], LOADER):
         for key, value in expected.items():
             assert plan[key] == value, (name, key)
+
+
+def test_the_bridge_answers_as_on_cpython(results):
+    """One page's items through a Bridge: the same batches (as data) as on CPython."""
+    bridge = Bridge()
+    expected = [bridge.start()] + [bridge.receive(text) for text in bridge_texts()]
+    got = results["bridge"]
+    assert len(got) == len(expected)
+    ready = json.loads(got[0])["ops"][0][2]
+    assert ready["runtime"] == results["implementation"]
+    assert [json.loads(batch) if batch else None for batch in got[1:]] == [
+        json.loads(batch) if batch else None for batch in expected[1:]
+    ]
+    assert all(expected[1:]), "every item of the sequence gives a batch (dev and debug are on)"

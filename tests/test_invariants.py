@@ -124,7 +124,7 @@ def test_any_garbage_text_never_raises(garbage):
     settings_, _ = resolve_settings({"appId": "1"}, {})
     result = handle(json.dumps(garbage), settings_)
     assert result["calls"] == []
-    assert result["notes"] == [["warn", "heap-device: a message that is not an object was skipped"]]
+    assert result["notes"] == [["warn", "a message that is not an object was skipped"]]
 
 
 # Around the limits, with characters of one unit (a, U+FFFF) and of two (an emoji).

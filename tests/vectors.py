@@ -16,9 +16,11 @@ def t(props):
     return {"type": "track", "event": "E", "properties": props}
 
 
-def consent(now, previous=None, provider="custom"):
-    """The adapter's consent message: the page's consent now and the time before (None: at load)."""
-    data = {"provider": provider, "now": now}
+def consent(given, previous=None, providers=("custom",)):
+    """A consent message as the core maps it: what the page reported (the providers it saw, the
+    consent given now) and, from the bridge's memory, the consent the time before (None: at load).
+    """
+    data = {"providers": list(providers), "given": given}
     if previous is not None:
         data["previous"] = previous
     return {"type": "consent", "consent": data}
@@ -838,7 +840,7 @@ CONSENT = [
     (
         "consent: provider unknown, the one entry applies",
         {"consentManagement": [{"provider": "ketch", "consents": [{"consent": "a"}]}]},
-        consent({"allowedConsentIds": []}, provider=None),
+        consent({"allowedConsentIds": []}, providers=()),
         [["stopTracking", []]],
         None,
     ),
@@ -850,9 +852,40 @@ CONSENT = [
                 {"provider": "custom", "consents": [{"consent": "a"}]},
             ]
         },
-        consent({"allowedConsentIds": []}, provider=None),
+        consent({"allowedConsentIds": []}, providers=()),
         [],
         "several providers",
+    ),
+    (
+        "consent: several providers seen: unknown, and several entries: nothing stopped",
+        {
+            "consentManagement": [
+                {"provider": "ketch", "consents": [{"consent": "a"}]},
+                {"provider": "custom", "consents": [{"consent": "a"}]},
+            ]
+        },
+        consent({"allowedConsentIds": []}, providers=("ketch", "custom")),
+        [],
+        "several providers",
+    ),
+    (
+        "consent: the one provider seen picks its entry among several",
+        {
+            "consentManagement": [
+                {"provider": "ketch", "consents": [{"consent": "k"}]},
+                {"provider": "custom", "consents": [{"consent": "a"}]},
+            ]
+        },
+        consent({"allowedConsentIds": ["k"]}, providers=("custom", "custom")),
+        [["stopTracking", []]],
+        None,
+    ),
+    (
+        "consent: several providers seen and one entry: that entry applies",
+        {"consentManagement": [{"provider": "ketch", "consents": [{"consent": "a"}]}]},
+        consent({"allowedConsentIds": []}, providers=("ketch", "custom")),
+        [["stopTracking", []]],
+        None,
     ),
     (
         "consent: the classic loader cannot stop: a warning",
@@ -1108,3 +1141,34 @@ LOADER = [
 def cases_for_runner():
     """Every row in a JSON-friendly shape, for the interpreter runner."""
     return {"calls": CALLS, "settings": SETTINGS, "errors": SETTINGS_ERRORS, "loader": LOADER}
+
+
+# ---- the bridge: one page's items in order, the settings item first --------------------------
+# tests/test_interpreters.py hands them to a Bridge on each interpreter and compares the batches
+# with CPython's. The track's array of objects makes MicroPython decode its text again, in order.
+BRIDGE_RULES = [{"provider": "custom", "consents": [{"consent": "analytics"}]}]
+BRIDGE = [
+    {
+        "config": {"appId": "1234567890", "consentManagement": BRIDGE_RULES},
+        "options": '{"debug": true, "arrayFormat": "json"}',
+        "dev": True,
+        "destinationId": "d-1",
+    },
+    {"type": "identify", "messageId": "m-1", "userId": "u-1", "traits": {"plan": "pro"}},
+    {
+        "type": "track",
+        "messageId": "m-2",
+        "event": "E",
+        "properties": {"x": None, "a": [{"z": 1, "y": 2}]},
+    },
+    {"type": "consent", "consent": {"providers": ["custom"], "given": {"allowedConsentIds": []}}},
+    {"type": "consent", "consent": {"providers": ["custom"], "given": {"allowedConsentIds": []}}},
+    {
+        "type": "consent",
+        "consent": {"providers": ["custom"], "given": {"allowedConsentIds": ["analytics"]}},
+    },
+    {"type": "page", "messageId": "m-3"},
+    {"type": "reset"},
+    "{not json",  # handed over as is
+    {"type": "identify", "userId": "anonymous"},
+]

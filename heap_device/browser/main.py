@@ -25,7 +25,7 @@ def start():
     adapter = js.Heap_RS
     push = create_proxy(_push)
     _kept.append(push)
-    adapter.apply(bridge.start(lambda: js.performance.now()))
+    adapter.apply(bridge.start())
     adapter.push = push
     adapter.flush()
 

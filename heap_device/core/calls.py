@@ -54,14 +54,24 @@ def handle(text, settings):
     "notes": [[level, text], ...]}`; `type` is "unreadable" for text that is not JSON and
     "untyped" for a message without a string type. Never raises for any text.
     """
+    message, result = decode(text)
+    if result["type"] == "unreadable":
+        return result
+    return map_message(message, settings, result, text)
+
+
+def decode(text):
+    """A message's JSON text, decoded once -> (message, result to fill): `handle`'s first half.
+
+    The result holds the message's type and messageId, no calls yet; for text that is not JSON
+    its type is "unreadable" (message None) with one warning note, and there is nothing to map.
+    """
     result = {"type": "unreadable", "messageId": None, "calls": [], "notes": []}
     try:
         message = json.loads(text)
     except ValueError:
-        result["notes"].append(
-            ["warn", "heap-device: a message was not valid JSON and was skipped"]
-        )
-        return result
+        result["notes"].append(["warn", "a message was not valid JSON and was skipped"])
+        return None, result
     result["type"] = "untyped"
     if isinstance(message, dict):
         kind = message.get("type")
@@ -70,18 +80,26 @@ def handle(text, settings):
             result["type"] = kind
         if type(message_id) is str:
             result["messageId"] = message_id
+    return message, result
+
+
+def map_message(message, settings, result, text=None):
+    """A decoded message -> `result` with its calls and notes: `handle`'s second half.
+
+    `text`, the JSON the message came from, is decoded again, keys in order, in the rare case
+    where an answer depends on key order MicroPython's dicts lost; without it that case is an
+    error note. Never raises.
+    """
     try:
         try:
             calls, notes = calls_for(message, settings)
         except order.NeedsOrder:
+            if text is None:
+                raise
             # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
             calls, notes = calls_for(order.decode_ordered(text), settings)
     except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
-        error = "heap-device: could not handle a %s message: %s: %s" % (
-            result["type"],
-            type(exc).__name__,
-            exc,
-        )
+        error = "could not handle a %s message: %s: %s" % (result["type"], type(exc).__name__, exc)
         result["notes"].append(["error", error])
         return result
     result["calls"] = [[method, args] for method, args in calls]
@@ -93,11 +111,11 @@ def calls_for(message, settings):
     """A message (decoded JSON) -> (calls, notes). Never raises for bad message content."""
     notes = []
     if not isinstance(message, dict):
-        return [], [("warn", "heap-device: a message that is not an object was skipped")]
+        return [], [("warn", "a message that is not an object was skipped")]
     kind = message.get("type")
     handler = HANDLERS.get(kind) if type(kind) is str else None
     if handler is None:
-        notes.append(("warn", "heap-device: message type %s is not supported; skipped" % _q(kind)))
+        notes.append(("warn", "message type %s is not supported; skipped" % _q(kind)))
         return [], notes
     calls = handler(message, settings, notes)
     return calls, notes
@@ -125,33 +143,31 @@ def _checked_id(value, what, placeholders, notes):
             notes.append(
                 (
                     "warn",
-                    "heap-device: %s %s is not a string or number; ignored" % (what, _q(value)),
+                    "%s %s is not a string or number; ignored" % (what, _q(value)),
                 )
             )
         return None
     text = identity if type(identity) is str else number_text(identity)
     if not text:
-        notes.append(("warn", "heap-device: %s is empty; refused" % what))
+        notes.append(("warn", "%s is empty; refused" % what))
         return None
     if utf16_length(text) > IDENTITY_MAX:
         notes.append(
             (
                 "warn",
-                "heap-device: %s is %d characters, over Heap's %d; refused"
+                "%s is %d characters, over Heap's %d; refused"
                 % (what, utf16_length(text), IDENTITY_MAX),
             )
         )
         return None
     if text == CIRCULAR_MARK:
-        notes.append(
-            ("warn", "heap-device: %s refused: it is the SDK's mark for a cut cycle" % what)
-        )
+        notes.append(("warn", "%s refused: it is the SDK's mark for a cut cycle" % what))
         return None
     if placeholders and text.lower() in placeholders:
         notes.append(
             (
                 "warn",
-                "heap-device: %s %s refused: Heap would merge every user "
+                "%s %s refused: Heap would merge every user "
                 "identified with it into one profile" % (what, _q(text)),
             )
         )
@@ -191,9 +207,7 @@ def event_name(value, notes):
     else:
         name = ""
     if not name:
-        notes.append(
-            ("warn", "heap-device: track call without an event name (%s); skipped" % _q(value))
-        )
+        notes.append(("warn", "track call without an event name (%s); skipped" % _q(value)))
         return None
     short = cut(name, EVENT_NAME_MAX)
     if len(short) < len(name):
@@ -240,7 +254,7 @@ def group(message, settings, notes):
             notes.append(
                 (
                     "warn",
-                    "heap-device: group traits not sent: Heap's classic loader has "
+                    "group traits not sent: Heap's classic loader has "
                     'no addAccountProperties; use sdk "v5"',
                 )
             )

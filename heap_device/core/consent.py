@@ -3,24 +3,38 @@
 docs/contract.md §7.
 
 RudderStack decides once whether the Heap destination loads; afterwards heap.js captures clicks and
-page views by itself. When the page calls `rudderanalytics.consent(...)`, the adapter hands over
-`{"type": "consent", "consent": {"provider", "now", "previous"}}`: the active consent provider (None
-when it cannot be known), the consent IDs given now and those given the time before (`previous`
-absent: the consent Heap was loaded with, which the SDK found consented). Both are
-`{"allowedConsentIds", "deniedConsentIds"}` as the page passed them. The rule is the SDK's own.
+page views by itself. When the page calls `rudderanalytics.consent(...)`, the adapter reports what
+it saw: `{"type": "consent", "consent": {"providers": [...], "given": {...}}}`, every consent
+provider it saw (deduplicated, in the order seen) and the consent IDs the page gave,
+`{"allowedConsentIds", "deniedConsentIds"}` as the page passed them. The bridge, which remembers,
+adds `previous`: the `given` of the consent message before (absent: the consent Heap was loaded
+with, which the SDK found consented). Everything here is pure; the rule is the SDK's own.
 """
 
 from heap_device.core import loader
 
 SEVERAL_PROVIDERS = (
-    "heap-device: consent changed, but the Heap destination has consent settings for several "
+    "consent changed, but the Heap destination has consent settings for several "
     "providers and the page's provider is not known (give load() consentManagement.provider); "
     "Heap keeps tracking"
 )
 NO_STOP_ON_CLASSIC = (
-    "heap-device: consent withdrawn, but Heap's classic loader has no stopTracking(), so Heap "
+    "consent withdrawn, but Heap's classic loader has no stopTracking(), so Heap "
     'keeps capturing until the next page load; use sdk "v5"'
 )
+
+
+def active_provider(providers):
+    """The consent provider the page gave load(): the one the page saw, if it saw exactly one.
+
+    None (unknown) when it saw none or several; `consented` then decides what that means.
+    """
+    seen = []
+    if isinstance(providers, list):
+        for provider in providers:
+            if type(provider) is str and provider not in seen:
+                seen.append(provider)
+    return seen[0] if len(seen) == 1 else None
 
 
 def _given(ids):
@@ -74,9 +88,9 @@ def consent(message, settings, notes):
     data = message.get("consent")
     if not isinstance(data, dict):
         data = {}
-    provider = data.get("provider")
+    provider = active_provider(data.get("providers"))
     rules = settings.get("consentManagement")
-    now = consented(rules, provider, data.get("now"))
+    now = consented(rules, provider, data.get("given"))
     if now is None:
         notes.append(("warn", SEVERAL_PROVIDERS))
         return []

@@ -233,11 +233,11 @@ def resolve_settings(dest_config, tag_options=None):
         tag_options = {}
     if not isinstance(dest_config, dict):
         raise HeapDeviceError(
-            "heap-device: the destination config must be an object, not %s" % _show(dest_config)
+            "the destination config must be an object, not %s" % _show(dest_config)
         )
     if not isinstance(tag_options, dict):
         raise HeapDeviceError(
-            "heap-device: data-options must be a JSON object such as "
+            "data-options must be a JSON object such as "
             '{"trackPageCalls": true}, not %s' % _show(tag_options)
         )
     notes = []
@@ -252,8 +252,7 @@ def resolve_settings(dest_config, tag_options=None):
                 notes.append(
                     (
                         "warn",
-                        'heap-device: unknown setting "%s" ignored (known settings: %s)'
-                        % (key, _KNOWN),
+                        'unknown setting "%s" ignored (known settings: %s)' % (key, _KNOWN),
                     )
                 )
     settings = dict(DEFAULTS)
@@ -270,7 +269,7 @@ def resolve_settings(dest_config, tag_options=None):
             settings["consentManagement"] = source["consentManagement"]
     if settings["appId"] is None:
         raise HeapDeviceError(
-            "heap-device: appId is missing: set it to your Heap environment ID (digits only) "
+            "appId is missing: set it to your Heap environment ID (digits only) "
             "in the RudderStack destination or in data-options"
         )
     return settings, notes
@@ -288,10 +287,8 @@ def checked(key, value):
     if clean is None:
         if key == "appId":
             raise HeapDeviceError(
-                "heap-device: appId %s is not a Heap environment ID (digits only, at most %d); "
+                "appId %s is not a Heap environment ID (digits only, at most %d); "
                 "copy it from Heap's Account > Manage > Projects page" % (_show(value), APP_ID_MAX)
             )
-        raise HeapDeviceError(
-            "heap-device: %s %s is not valid: use %s" % (key, _show(value), setting.accepts)
-        )
+        raise HeapDeviceError("%s %s is not valid: use %s" % (key, _show(value), setting.accepts))
     return clean

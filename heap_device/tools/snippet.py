@@ -97,6 +97,6 @@ def _check_options(options):
         try:
             clean = settings.checked(key, value)
         except HeapDeviceError as exc:
-            raise UsageError("--options: " + str(exc).removeprefix("heap-device: ")) from None
+            raise UsageError("--options: " + str(exc)) from None
         if clean is None and key == "appId":  # it would unset the dashboard's appId
             raise UsageError("--options: appId is empty; give the digits or leave appId out")

@@ -1,8 +1,9 @@
 // Runs tests/vectors.py through the core on MicroPython or Pyodide (the npm builds we ship),
 // and prints what each row produced as JSON. tests/test_interpreters.py compares it.
 // Usage: node run_vectors.mjs micropython|pyodide <repo root> <messages.json>
-// messages.json holds each CALLS row's message as JSON text written by CPython: a dict literal
-// evaluated on MicroPython would already have lost its key order, as browser input never does.
+// messages.json holds {"calls": each CALLS row's message, "bridge": each BRIDGE item}, as JSON
+// text written by CPython: a dict literal evaluated on MicroPython would already have lost its key
+// order, as browser input never does.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,12 +26,18 @@ async function boot() {
 
 const python = await boot();
 const fs = python.FS;
-fs.mkdirTree("/vectors/heap_device/core");
-// The core only (the package's __init__ and the core folder): what must run everywhere.
+// The package's __init__, the core, and the browser glue the worker imports (not the PyScript
+// entry, which needs PyScript): what must run everywhere.
+fs.mkdirTree("/vectors/heap_device");
 fs.writeFile("/vectors/heap_device/__init__.py", readFileSync(join(root, "heap_device", "__init__.py")));
-const core = join(root, "heap_device", "core");
-for (const name of readdirSync(core)) {
-  if (name.endsWith(".py")) fs.writeFile("/vectors/heap_device/core/" + name, readFileSync(join(core, name)));
+for (const room of ["core", "browser"]) {
+  fs.mkdirTree("/vectors/heap_device/" + room);
+  const folder = join(root, "heap_device", room);
+  for (const name of readdirSync(folder)) {
+    if (name.endsWith(".py") && name !== "main.py") {
+      fs.writeFile("/vectors/heap_device/" + room + "/" + name, readFileSync(join(folder, name)));
+    }
+  }
 }
 fs.writeFile("/vectors/messages.json", readFileSync(messages));
 for (const name of ["vectors.py", "interpreters/vector_runner.py"]) {

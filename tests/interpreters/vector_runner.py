@@ -5,6 +5,7 @@ import sys
 
 import vectors
 
+from heap_device.browser.bridge import Bridge
 from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
@@ -19,7 +20,8 @@ def run():
     out = {"implementation": sys.implementation.name, "calls": [], "settings": [], "errors": []}
     out["loader"] = []
     with open("/vectors/messages.json") as texts:
-        messages = json.load(texts)
+        given = json.load(texts)
+    messages = given["calls"]
     for (name, overrides, _, _, _), text in zip(vectors.CALLS + vectors.CONSENT, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
         try:
@@ -39,6 +41,8 @@ def run():
     for name, overrides, _ in vectors.LOADER:
         settings, _ = resolve_settings(vectors.APP, overrides)
         out["loader"].append([name, loader_plan(settings)])
+    bridge = Bridge()
+    out["bridge"] = [bridge.start()] + [bridge.receive(text) for text in given["bridge"]]
     return _escape_halves(json.dumps(out))
 
 
