@@ -37,9 +37,11 @@ def prepare(
     ``transform``: the site's transform file (``heap-device demo --transform FILE``), built in.
     """
     root = Path(root)
-    # Only a transform asks the build for one, so the demo runs on builds that know no transform.
-    extra = {} if transform is None else {"transform": transform}
-    bundle = build(root / "heap", runtime, boot, pyodide_dir=pyodide_dir, **extra)
+    # A dev build: its page announces each message and its Heap calls (heap-device:message,
+    # heap-device:calls), which the inspector shows.
+    bundle = build(
+        root / "heap", runtime, boot, pyodide_dir=pyodide_dir, dev=True, transform=transform
+    )
     vendor = root / "vendor"
     vendor.mkdir(exist_ok=True)
     if not RUDDERSTACK_UMD.is_file():

@@ -13,7 +13,7 @@
 export const STAGES = ['made', 'accepted', 'handed', 'called'];
 
 export function createModel() {
-  return { entries: [], byKey: new Map(), counts: {}, dataplane: new Set(), n: 0 };
+  return { entries: [], byKey: new Map(), counts: {}, dataplane: new Set(), ids: 0, calls: 0 };
 }
 
 function count(model, what, type) {
@@ -26,10 +26,12 @@ function advance(entry, stage) {
   if (STAGES.indexOf(stage) > STAGES.indexOf(entry.stage)) entry.stage = stage;
 }
 
+// id: the entry's own, for the view; n: the form's call number (#1, #2, …), null for the others.
 function newEntry(model, fields) {
-  model.n += 1;
+  model.ids += 1;
+  if (fields.fromForm) model.calls += 1;
   const entry = {
-    n: model.n, key: null, type: fields.type, name: fields.name, call: fields.call || null,
+    id: model.ids, n: fields.fromForm ? model.calls : null, key: null, type: fields.type, name: fields.name, call: fields.call || null,
     fromForm: !!fields.fromForm, firedAt: fields.t, stage: 'made', refused: null,
     messageId: null, message: null, report: null, dataplane: false, removed: false
   };

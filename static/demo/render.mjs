@@ -9,7 +9,7 @@ function head(entry, state) {
   return el('div', { className: 'entry-head' }, [
     el('span', { className: 'badge type-' + entry.type, text: entry.type }),
     entry.name !== undefined ? el('span', { className: 'entry-name', text: entry.name }) : null,
-    el('span', { className: 'entry-no', text: '#' + entry.n }),
+    entry.n !== null ? el('span', { className: 'entry-no', text: '#' + entry.n }) : null,
     el('span', { className: 'state state-' + state[0], text: state[1] }),
     entry.dataplane ? el('span', { className: 'dp-ok', text: 'data plane ✓',
       title: 'The local data plane received this message' }) : null,
@@ -106,15 +106,18 @@ function received(entry, wasOpen) {
  * keeping what the reader opened; a removed entry's node goes. */
 export function renderEntry(entry, view) {
   const list = $('entries');
-  const before = list.querySelector('.entry[data-n="' + entry.n + '"]');
+  const before = list.querySelector('.entry[data-id="' + entry.id + '"]');
   if (entry.removed) {
     if (before) before.remove();
     return;
   }
   const state = status(entry, view.runtimeReady ? null : view.runtime);
   const wasOpen = !!(before && before.querySelector('details.message[open]'));
-  const node = el('li', { className: 'entry', 'data-type': entry.type, 'data-state': state[0],
-    'data-n': String(entry.n), 'data-stage': entry.stage, 'data-reported': String(!!entry.report) }, [
+  const attrs = { className: 'entry', 'data-type': entry.type, 'data-state': state[0],
+    'data-id': String(entry.id), 'data-message-id': entry.messageId || '', 'data-stage': entry.stage,
+    'data-reported': String(!!entry.report) };
+  if (entry.n !== null) attrs['data-n'] = String(entry.n);
+  const node = el('li', attrs, [
     head(entry, state),
     el('div', { className: 'entry-body' + (entry.report && entry.report.transform
       ? ' has-transform' : '') }, [

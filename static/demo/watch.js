@@ -72,10 +72,10 @@
       return node.src.indexOf(location.origin + path) === 0;
     });
   }
-  window.addEventListener('load', function (e) { // capture: scripts' load events do not bubble
+  // Capture on document: an element's load event neither bubbles nor reaches window.
+  document.addEventListener('load', function (e) {
     var heap = window.heap;
-    if (e.target && e.target !== window && isHeapScript(e.target) && heap && heap.loaded === true &&
-        !heap.standin) {
+    if (e.target.tagName && isHeapScript(e.target) && heap && heap.loaded === true && !heap.standin) {
       emit('heapLoaded', { t: performance.now() }); // Heap's own heap.js announces nothing
     }
   }, true);

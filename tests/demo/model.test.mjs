@@ -1,8 +1,8 @@
-// The inspector's state machine (model.mjs), without a browser: node --test static/
+// The inspector's state machine (model.mjs), without a browser: node --test tests/demo/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accepted, clear, createModel, handedOver, made, refused, reported, sentToDataplane,
-  status } from './model.mjs';
+  status } from '../../static/demo/model.mjs';
 
 const MESSAGE = { type: 'track', event: 'Order Completed', messageId: 'm-1',
   properties: { order_id: 'o-1', total: 9 } };
@@ -49,6 +49,17 @@ test("heap-device's events before the SDK's callback: one entry once the callbac
   assert.deepEqual(entry.report.calls, CALLS.calls);
   assert.equal(entry.dataplane, true);
   assert.equal(entry.fromForm, true);
+});
+
+test("#1, #2… number the form's calls, also when an entry of the events merged in between", () => {
+  const model = createModel();
+  const first = track(model);
+  handedOver(model, { messageId: 'm-1', type: 'track', message: MESSAGE });
+  accepted(model, first, 'm-1');
+  const second = track(model);
+  const other = handedOver(model, { messageId: 'x', type: 'track', message: MESSAGE });
+  assert.deepEqual([first.n, second.n, other.n], [1, 2, null]);
+  assert.equal(new Set([first.id, second.id, other.id]).size, 3);
 });
 
 test('stages never go back: the Heap calls before the message keep the entry called', () => {

@@ -1,7 +1,7 @@
-// The page's key order for the inspector (keyorder.mjs): node --test static/
+// The page's key order for the inspector (keyorder.mjs): node --test tests/demo/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { callsInPageOrder, inPageOrder, pageOrder } from './keyorder.mjs';
+import { callsInPageOrder, inPageOrder, pageOrder } from '../../static/demo/keyorder.mjs';
 
 const ORDER = {
   type: 'track', event: 'Order Completed',

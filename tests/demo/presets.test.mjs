@@ -1,7 +1,7 @@
-// The form's fields -> the SDK call (presets.mjs): node --test static/
+// The form's fields -> the SDK call (presets.mjs): node --test tests/demo/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PRESETS, callOf } from './presets.mjs';
+import { PRESETS, callOf } from '../../static/demo/presets.mjs';
 
 test('each call type takes its own fields, in the SDK argument order', () => {
   const f = { userId: 'u', event: 'E', category: 'C', pageName: 'P', groupId: 'g', to: 'new',
