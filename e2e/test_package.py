@@ -233,7 +233,7 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
             "heap/heap-device.js",
             "vendor/rudderstack.js",
             "heap-standin.js",
-            "demo/demo.js",
+            "demo/main.mjs",
         ):
             with urllib.request.urlopen(url + path) as answer:
                 assert answer.status == 200 and answer.read()
