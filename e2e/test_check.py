@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from heap_device.tools import check, cli, server
+from e2e import served as server
+from heap_device.tools import check, cli
 from heap_device.tools.bundle import BOOTS
 from heap_device.tools.snippet import integrity, snippet_from
 
