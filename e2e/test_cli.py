@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from e2e.packs import unpack_modules
 from heap_device.tools import assets, cli
 from heap_device.tools.bundle import BOOTS
 
@@ -19,17 +20,6 @@ from heap_device.tools.bundle import BOOTS
 STRICT = next(b for b in BOOTS if b != "pyscript")
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def unpack_modules(data):
-    """MODULE_PACK bytes -> {path under heap_device/: bytes} (bundle.pack_modules' inverse)."""
-    size = int.from_bytes(data[:4], "little")
-    at = 4 + size
-    modules = {}
-    for name, length in json.loads(data[4:at].decode("utf-8")):
-        modules[name] = data[at : at + length]
-        at += length
-    return modules
 
 
 def run(*args, env=None, cwd=None):

@@ -42,6 +42,7 @@ TOOLING = {
     "pathlib",
     "urllib",
     "playwright",
+    "pytest",
 }
 
 
