@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from heap_device.tools import server
+from e2e import served as server
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN
 
 REPO = Path(__file__).resolve().parent.parent

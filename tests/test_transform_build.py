@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from e2e.packs import unpack_modules
 from heap_device.tools import UsageError, runtime_modules
 from heap_device.tools import transform as site_transform
-from heap_device.tools.bundle import MODULE_PACK, bundle_files, unpack_modules
+from heap_device.tools.bundle import MODULE_PACK, bundle_files
 from heap_device.tools.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
