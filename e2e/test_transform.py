@@ -1,0 +1,198 @@
+"""docs/contract.md §9 through the real RudderStack SDK v3: a site's transformEvent, built in with
+`heap-device build --transform`, runs in the runtime before the mapping. One transform file plays
+every case by event name, so one page proves many rules.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+from e2e.conftest import REPO
+from e2e.test_browser import DEST, heap_calls, open_page, settle_console
+
+TRANSFORM = """
+import time
+
+seen = []
+
+
+def now_ms():
+    if hasattr(time, "ticks_ms"):  # MicroPython
+        return time.ticks_ms()
+    return time.monotonic() * 1000
+
+
+def mask(values):
+    if isinstance(values, dict):
+        for key in values:
+            if isinstance(values[key], str) and "@" in values[key]:
+                values[key] = "***"
+
+
+def transformEvent(event, metadata):
+    name = event.get("event")
+    mask(event.get("properties"))
+    mask(event.get("traits"))
+    mask((event.get("context") or {}).get("traits"))
+    if name == "Rename me":
+        event["event"] = "Renamed"
+    elif name == "Drop me":
+        return None
+    elif name == "Split me":
+        return [event, {"type": "track", "event": "Split part 2", "properties": {"part": 2}}]
+    elif name == "Raise me":
+        event["event"] = "changed before raising"
+        raise ValueError("no " + str(event["properties"].get("n")))
+    elif name == "String me":
+        return "not an event"
+    elif name == "List me":
+        return [event, 3]
+    elif name == "Count me":
+        seen.append(1)
+        event["properties"]["count"] = len(seen)
+        event["properties"]["messageId"] = metadata(event).get("messageId") == event["messageId"]
+    elif name == "Slow":
+        start = now_ms()
+        while now_ms() - start < 20:
+            pass
+    return event
+"""
+TRANSFORM_FILE = "site_rules.py"
+# The line of the `raise` above, in the file as written.
+RAISE_LINE = (
+    TRANSFORM.lstrip("\n")
+    .splitlines()
+    .index('        raise ValueError("no " + str(event["properties"].get("n")))')
+    + 1
+)
+CASES = """() => {
+    rudderanalytics.track('Rename me', {a: 1});
+    rudderanalytics.track('Drop me', {a: 2});
+    rudderanalytics.track('Mask me', {email: 'ann@example.com', plan: 'pro'});
+    rudderanalytics.identify('u-1', {email: 'ann@example.com', plan: 'pro'});
+    rudderanalytics.track('Split me', {a: 3});
+    rudderanalytics.track('Raise me', {n: 1});
+    rudderanalytics.track('String me', {a: 4});
+    rudderanalytics.track('List me', {a: 5});
+    rudderanalytics.track('Count me', {});
+    rudderanalytics.reset();
+    rudderanalytics.track('Count me', {});
+    rudderanalytics.track('Plain', {tags: ['x', 'y']});
+}"""
+SENT = [
+    ["track", ["Renamed", {"a": 1}]],
+    ["track", ["Mask me", {"email": "***", "plan": "pro"}]],
+    ["identify", ["u-1"]],
+    ["addUserProperties", [{"email": "***", "plan": "pro"}]],
+    ["track", ["Split me", {"a": 3}]],
+    ["track", ["Split part 2", {"part": 2}]],
+    ["track", ["Raise me", {"n": 1}]],  # transformErrors "send": as it was before the transform
+    ["track", ["String me", {"a": 4}]],
+    ["track", ["List me", {"a": 5}]],
+    ["track", ["Count me", {"count": 1, "messageId": True}]],
+    ["resetIdentity", []],
+    ["track", ["Count me", {"count": 2, "messageId": True}]],
+    ["track", ["Plain", {"tags": "x||y"}]],
+]
+ERRORS = [
+    "heap-device: transformEvent raised at %s line %d: ValueError: no 1; the message was sent "
+    "as it was (transformErrors: send; said once, later ones are counted with debug)"
+    % (TRANSFORM_FILE, RAISE_LINE),
+    "heap-device: transformEvent returned a string; it must return a dict with a type (track, "
+    "identify, page, group or alias), a list of them, or None; the message was sent as it was "
+    "(transformErrors: send; said once, later ones are counted with debug)",
+    "heap-device: transformEvent returned a list holding a number; it must return a dict with a "
+    "type (track, identify, page, group or alias), a list of them, or None; the message was sent "
+    "as it was (transformErrors: send; said once, later ones are counted with debug)",
+]
+# The transform builds, each beside the site's other bundles.
+TRANSFORM_BUNDLES = {
+    "micropython": ["--runtime", "micropython"],
+    "pyodide": ["--runtime", "pyodide"],
+    "pyscript": ["--runtime", "micropython", "--boot", "pyscript"],
+}
+LONGTASKS = """
+window.__longest = 0;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) {
+    window.__longest = Math.max(window.__longest, e.duration);
+  });
+}).observe({type: 'longtask', buffered: true});
+"""
+
+
+@pytest.fixture(scope="module")
+def transform_site(site, tmp_path_factory):
+    """The site, plus a transform build per runtime at /transform-<runtime>/."""
+    source = tmp_path_factory.mktemp("transform") / TRANSFORM_FILE
+    source.write_text(TRANSFORM.lstrip("\n"), encoding="utf-8")
+    for name, args in TRANSFORM_BUNDLES.items():
+        out = site.root / ("transform-" + name)
+        cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--out", str(out)]
+        subprocess.run([*cmd, *args, "--transform", str(source)], check=True, cwd=REPO)
+    return site
+
+
+@pytest.fixture(params=list(TRANSFORM_BUNDLES))
+def bundle(request):
+    return "transform-" + request.param
+
+
+def our_errors(watch):
+    return [t for k, t in watch.console if k == "error" and t.startswith("heap-device:")]
+
+
+def test_each_rule_gives_its_exact_heap_calls(page, transform_site, watch, bundle):
+    watch.expected_errors.append(r"^heap-device: transformEvent ")
+    open_page(page, transform_site.page(bundle, DEST))
+    assert heap_calls(page, CASES) == SENT
+    settle_console(page)
+    assert our_errors(watch) == ERRORS
+    # Again: the same failures are not said again (once per distinct error, never per message).
+    again = heap_calls(page, CASES)
+    assert again[:9] == SENT[:9]
+    assert again[9:] == [
+        ["track", ["Count me", {"count": 3, "messageId": True}]],
+        ["resetIdentity", []],
+        ["track", ["Count me", {"count": 4, "messageId": True}]],
+        ["track", ["Plain", {"tags": "x||y"}]],
+    ]
+    settle_console(page)
+    assert our_errors(watch) == ERRORS
+    assert watch.page_errors == [] and watch.strays == []
+
+
+def test_with_transform_errors_drop_a_failure_sends_nothing(page, transform_site, watch):
+    watch.expected_errors.append(r"^heap-device: transformEvent ")
+    open_page(
+        page,
+        transform_site.page("transform-micropython", DEST, options={"transformErrors": "drop"}),
+    )
+    script = """() => {
+        rudderanalytics.track('Raise me', {n: 2});
+        rudderanalytics.track('String me', {a: 1});
+        rudderanalytics.track('Rename me', {a: 6});
+    }"""
+    assert heap_calls(page, script) == [["track", ["Renamed", {"a": 6}]]]
+    settle_console(page)
+    assert [e.split("; the message ")[1] for e in our_errors(watch)] == [
+        "was dropped (transformErrors: drop; said once, later ones are counted with debug)"
+    ] * 2
+
+
+def test_a_slow_transform_under_a_burst_keeps_the_page_responsive_and_loses_nothing(
+    page, transform_site, watch
+):
+    page.add_init_script(LONGTASKS)
+    open_page(page, transform_site.page("transform-micropython", DEST))
+    before = page.evaluate("window.__longest")
+    script = """() => {
+        for (let i = 0; i < 1000; i++) rudderanalytics.track('Slow', {i: i});
+    }"""
+    page.set_default_timeout(300_000)
+    calls = heap_calls(page, script)
+    assert calls == [["track", ["Slow", {"i": i}]] for i in range(1000)]
+    longest = page.evaluate("window.__longest")
+    print("longest task before the burst %.0f ms, during it %.0f ms" % (before, longest))
+    assert longest < 50
