@@ -31,6 +31,7 @@ TOOLING = {
     "pathlib",
     "urllib",
     "playwright",
+    "pytest",
 }
 
 

@@ -52,6 +52,7 @@ def _parser():
     b.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
+    b.add_argument("--dev", action="store_true", help="add what only the demo and tests use")
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     b.add_argument("--force", action="store_true", help="write beside files it did not write")
     b.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
@@ -85,7 +86,9 @@ def _build(args):
         parse_options(args.options)
     elif args.options is not None:
         raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
-    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.transform)
+    out = build(
+        args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.dev, args.transform
+    )
     print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
     if args.base_url is None:
         print(
