@@ -139,3 +139,26 @@ def test_a_failing_transform_exits_1_after_showing_the_fallback(monkeypatch, cap
     captured = capsys.readouterr()
     assert 'heap.track("E", {})' in captured.out  # transformErrors "send": sent as it was
     assert captured.err.startswith("heap-device: transformEvent failed: transformEvent returned")
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_pytest_plugin_runs_try_from_a_site_owners_test(pytester):
+    pytester.makefile(".py", mask_email=MASK)
+    pytester.makepyfile(
+        test_rules="""
+        def test_no_email_reaches_heap(heap_try):
+            got = heap_try(
+                {"type": "track", "event": "Signed Up", "properties": {"email": "a@b.example"}},
+                transform="mask_email.py",
+            )
+            assert got["calls"] == [["track", ["Signed Up", {"email": "***"}]]]
+            assert got["transform"]["outcome"] == "changed"
+
+        def test_without_a_transform(heap_try):
+            got = heap_try({"type": "page"}, options={"trackPageCalls": True})
+            assert got["calls"] == [["track", ["Page Viewed", {}]]]
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
