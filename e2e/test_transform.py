@@ -218,3 +218,133 @@ def test_a_slow_transform_under_a_burst_keeps_the_page_responsive_and_loses_noth
         % (len(ours), (ours[-1][0] - ours[0][0]) / 1000, longest, [round(d) for _, d in tasks])
     )
     assert len(ours) > 1 and longest < 50
+
+
+# ---- RudderStack's own Device Mode Transformations, before heap-device ----------------------
+# With shouldApplyDeviceModeTransformation on the destination, the SDK (its DeviceModeTransformation
+# plugin) POSTs each event to <dataPlane>/transform and hands the destination what comes back. The
+# stand-in below answers as RudderStack's data plane does (read from the SDK: createPayload,
+# sendTransformedEventToDestinations): request {"metadata": {...}, "batch": [{"orderNo",
+# "destinationIds", "event"}]}; 200 answer {"transformedBatch": [{"id": <destination>, "payload":
+# [{"orderNo", "status": "200", "event": {...}}, ...]}]}; a payload entry with another status
+# ("410": no transformation) is a failure for that event; a 404 answer is "access denied" (the SDK
+# sends the event untransformed); any other failure follows propagateEventsUntransformedOnError.
+DMT_PAGE = """(function () {
+  'use strict';
+  var cfg = JSON.parse(document.getElementById('cfg').textContent);
+  var source = {source: {id: 'src-1', workspaceId: 'ws-1', enabled: true, config: {},
+    destinations: [{id: 'heap-1', enabled: true, config: cfg.destConfig,
+      shouldApplyDeviceModeTransformation: true,
+      propagateEventsUntransformedOnError: cfg.propagate,
+      destinationDefinition: {name: 'HEAP', displayName: 'Heap.io'}}]}};
+  var ra = new window.rudderanalytics.RudderAnalytics();
+  ra.ready(function () { window.__rsReady = true; });
+  ra.load('test-write-key', location.origin, {
+    getSourceConfig: function () { return source; },
+    destSDKBaseURL: location.origin + '/no-integrations',
+    polyfillIfRequired: false, logLevel: 'ERROR'
+  });
+})();
+"""
+
+
+def dmt_answer(body):
+    """The data plane's /transform answer for one request: (HTTP status, JSON body)."""
+    request = __import__("json").loads(body)
+    out = []
+    for item in request["batch"]:
+        event = item["event"]
+        name = event.get("event")
+        if name == "RS http400":
+            return 400, {"error": "bad request"}
+        if name == "RS http404":
+            return 404, {"error": "transformation server access denied"}
+        if (name or "").startswith("marker "):  # the test's own marker (heap_calls): as it came
+            payload = [{"orderNo": item["orderNo"], "status": "200", "event": event}]
+        elif name == "RS unavailable":
+            payload = [{"orderNo": item["orderNo"], "status": "410", "event": {}}]
+        elif name == "RS drop":
+            payload = []
+        elif name == "RS split":
+            second = dict(event, event="RS split part 2", messageId=event["messageId"] + "-2")
+            payload = [
+                {"orderNo": item["orderNo"], "status": "200", "event": e} for e in (event, second)
+            ]
+        else:
+            renamed = dict(event, event=(name or "") + " (RS)")
+            if name == "RS to site rule":
+                renamed["event"] = "Rename me"  # then the site's own transform renames it
+            payload = [{"orderNo": item["orderNo"], "status": "200", "event": renamed}]
+        for destination in item["destinationIds"]:
+            out.append({"id": destination, "payload": payload})
+    return 200, {"transformedBatch": out}
+
+
+def dmt_page(page, site, bundle, propagate):
+    import json
+
+    if not (site.root / "dmt-page.js").exists():
+        (site.root / "dmt-page.js").write_text(DMT_PAGE, encoding="utf-8")
+    requests = []
+
+    def answer(route):
+        requests.append(json.loads(route.request.post_data))
+        status, body = dmt_answer(route.request.post_data)
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    page.route(site.origin + "/transform", answer)
+    cfg = json.dumps({"destConfig": DEST, "propagate": propagate})
+    site._pages += 1
+    name = "dmt-%d.html" % site._pages
+    (site.root / name).write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+        + site.snippet(bundle)
+        + '<script type="application/json" id="cfg">%s</script>\n' % cfg
+        + '<script src="/vendor/v3.js"></script>\n<script src="/dmt-page.js"></script>\n'
+        + "</head><body>dmt</body></html>\n",
+        encoding="utf-8",
+    )
+    open_page(page, site.origin + "/" + name)
+    return requests
+
+
+DMT_CASES = """() => {
+    rudderanalytics.track('RS one', {n: 1});
+    rudderanalytics.track('RS drop', {n: 2});
+    rudderanalytics.track('RS split', {n: 3});
+    rudderanalytics.track('RS unavailable', {n: 4});
+    rudderanalytics.track('RS http400', {n: 5});
+    rudderanalytics.track('RS http404', {n: 6});
+    rudderanalytics.track('RS to site rule', {n: 7});
+    rudderanalytics.track('RS two', {n: 8});
+}"""
+
+
+@pytest.mark.parametrize("propagate", [False, True], ids=["drop-on-error", "propagate"])
+def test_rudderstacks_device_mode_transformations_then_the_sites(
+    page, transform_site, watch, propagate
+):
+    # The browser logs the stand-in's 400 and 404 answers; the SDK its own DMT lines.
+    watch.expected_errors.append(
+        r"^Failed to load resource: the server responded with a status of 40[04]"
+    )
+    watch.expected_errors.append(r"DeviceModeTransformation|DMT|transformation")
+    requests = dmt_page(page, transform_site, "transform-micropython", propagate)
+    untransformed = [["track", ["RS unavailable", {"n": 4}]], ["track", ["RS http400", {"n": 5}]]]
+    expected = [
+        ["track", ["RS one (RS)", {"n": 1}]],
+        ["track", ["RS split", {"n": 3}]],
+        ["track", ["RS split part 2", {"n": 3}]],
+        *(untransformed if propagate else []),
+        ["track", ["RS http404", {"n": 6}]],  # access denied: always sent untransformed
+        ["track", ["Renamed", {"n": 7}]],  # RudderStack's rule, then the site's own
+        ["track", ["RS two (RS)", {"n": 8}]],
+    ]
+    got = heap_calls(page, DMT_CASES)
+    assert got == expected
+    batch = requests[0]
+    # {"Custom-Authorization": <token>}: the SDK has no token here, so JSON leaves the key out.
+    assert set(batch) == {"metadata", "batch"} and batch["metadata"] == {}
+    item = batch["batch"][0]
+    assert item["destinationIds"] == ["heap-1"] and item["event"]["event"] == "RS one"
+    assert isinstance(item["orderNo"], int)
