@@ -178,7 +178,9 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
 
 def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     files = _build(tmp_path, "micropython", "pyscript")
-    assert files["heap_device/site_transform.py"] == GOOD.encode("utf-8")
+    # The site's file as written, then the name its errors give (its line numbers unchanged).
+    shipped = GOOD + '\n__transform_file__ = "mask_email.py"\n'
+    assert files["heap_device/site_transform.py"] == shipped.encode("utf-8")
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
 
