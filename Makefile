@@ -36,9 +36,10 @@ lint: $(VENV)/.installed
 unit: setup node
 	$(PY) -m pytest tests
 
-# The page side's modules (static/page/*.js) against fakes, in Node's own test runner: seconds.
+# The page side's modules (static/page/*.js) against fakes, and the demo's model
+# (static/demo/*.mjs), in Node's own test runner: seconds.
 node:
-	node --test tests/page/
+	node --test tests/page/ tests/demo/
 
 e2e: setup
 	$(PY) -m pytest e2e
@@ -60,10 +61,13 @@ demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
 
 # Every build the CLI offers beside the JS baseline: 5 interleaved cold runs, one 1,000-event loss
-# page per build; 8-15 minutes on this shared 2-core machine. Writes bench/results.json, docs/benchmarks.*
+# page per build; 8-15 minutes on this shared 2-core machine. Then first events on a real network
+# (desktop and mobile links, cold and repeat visits; needs root for the CPU cgroup; 3-5 minutes).
+# Writes bench/results.json, bench/results-network.json, docs/benchmarks.*
 bench: setup
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/run.py
+	$(PY) bench/network.py
 
 clean:
 	rm -rf build dist site .pytest_cache .hypothesis .browser-ready

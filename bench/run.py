@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 import mainthread  # noqa: E402  (bench/mainthread.py: Chromium's main-thread accounting)
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
+from e2e import served as local_server  # noqa: E402
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.tools import server as local_server  # noqa: E402
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"
@@ -121,13 +121,33 @@ def discover(repo, scratch):
     return builds, default if default in builds else None
 
 
-def page_html(tag, events):
+# The source config: one Heap.io device-mode destination (the SDK gets it from the page, or, in
+# the network bench, from the local server).
+SOURCE_CONFIG = {
+    "source": {
+        "id": "src-1",
+        "workspaceId": "ws-1",
+        "enabled": True,
+        "config": {},
+        "destinations": [
+            {
+                "id": "heap-1",
+                "enabled": True,
+                "config": {"appId": "1234567890", "connectionMode": "device"},
+                "destinationDefinition": {"name": "HEAP", "displayName": "Heap.io"},
+            }
+        ],
+    }
+}
+
+
+def page_html(tag, events, **settings):
     return (
         '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
         + LONG_TASKS
         + tag
         + '<script type="application/json" id="bench">%s</script>\n'
-        % json.dumps({"events": events})
+        % json.dumps({"events": events, "source": SOURCE_CONFIG, **settings})
         + '<script src="/vendor/rsa.js"></script>\n'
         + '<script src="/bench-page.js"></script>\n'
         + "</head><body><p>heap-device bench</p></body></html>\n"
