@@ -366,7 +366,7 @@ def test_scripted_session_screenshot(visit, server, tmp_path):
     for preset in ("signup", "placeholder", "order"):
         visit.fire(preset)
     page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 3")
-    page.evaluate("document.activeElement.blur()")
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
     shot = tmp_path / "demo.png"
     page.screenshot(path=str(shot))
     page.set_viewport_size({"width": 390, "height": 844})
