@@ -31,13 +31,9 @@ export function startRuntime(state) {
   }
   worker.onmessage = function (e) {
     if (!Array.isArray(e.data)) return fail(state, e.data && e.data.failed);
-    var batches = e.data;
-    // The first answer: Python runs.
-    if (!state.receiver) {
-      applyBatch(batches.shift());
-      running(state, post);
-    }
-    for (var i = 0; i < batches.length; i++) applyBatch(batches[i]);
+    // The first answer says Python runs (its heap-device:ready batch is applied below).
+    if (!state.receiver) running(state, post);
+    for (var i = 0; i < e.data.length; i++) applyBatch(e.data[i]);
   };
   // The worker itself did not start (CSP, no module workers).
   worker.onerror = function (e) {
