@@ -3,14 +3,14 @@
  * Either way Python's first batch says it runs, then running() hands over what waited. */
 
 import { applyBatch } from './heap.js';
-import { PREFIX } from './state.js';
+import { PREFIX, fileUrl } from './state.js';
 import { fail, running } from './transport.js';
 
 var RUNTIME_FILE = 'heap-device-runtime.js';
 
 /** Start the runtime: a worker, else Python on the page. */
 export function startRuntime(state) {
-  var runtime = state.base + RUNTIME_FILE, url = runtime, worker;
+  var runtime = fileUrl(state, RUNTIME_FILE), url = runtime, worker;
   try {
     if (new URL(runtime).origin !== location.origin) {
       // A Worker must come from the page's origin: a same-origin blob: module that imports ours
@@ -52,7 +52,7 @@ export function startRuntime(state) {
 // Python on the page's main thread: the same runtime module, imported instead of a worker.
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
-  import(state.base + RUNTIME_FILE).then(function (module) { return module.boot(); }).then(function (bridge) {
+  import(fileUrl(state, RUNTIME_FILE)).then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
       var batch = bridge.receive(text);
