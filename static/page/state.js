@@ -3,6 +3,13 @@
 // The start of the page side's own console lines (Python's lines carry it already).
 export var PREFIX = 'heap-device: ';
 
+/** The URL of a file of the build, named as the sources name it ('micropython/micropython.mjs'):
+ * the build names what it loads by content, each folder (and the runtime script) in BUILD.paths. */
+export function fileUrl(state, name) {
+  var cut = name.indexOf('/') + 1, top = cut ? name.slice(0, cut) : name;
+  return state.base + ((state.build.paths || {})[top] || top) + name.slice(top.length);
+}
+
 /** A fresh state: `build` is BUILD, `tag` our <script> element (or null), `base` its folder URL. */
 export function createState(build, tag, base) {
   return {
