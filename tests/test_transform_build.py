@@ -197,3 +197,13 @@ def test_the_bridge_imports_the_module_name_the_build_writes():
 
     assert site_transform.MODULE_NAME == "heap_device." + site_transform.MODULE
     assert site_transform.MODULE_NAME in Path(bridge.__file__).read_text(encoding="utf-8")
+
+
+def test_build_with_a_transform_then_snippet_from_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("rules.py").write_text(GOOD, encoding="utf-8")
+    assert main(["build", "--out", "out", "--transform", "rules.py"]) == 0
+    capsys.readouterr()
+    assert main(["snippet", "--from", "out", "--base-url", "/heap"]) == 0
+    tag = capsys.readouterr().out
+    assert tag.startswith('<script src="/heap/heap-device') and 'integrity="sha384-' in tag
