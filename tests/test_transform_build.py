@@ -207,3 +207,17 @@ def test_build_with_a_transform_then_snippet_from_it(tmp_path, monkeypatch, caps
     assert main(["snippet", "--from", "out", "--base-url", "/heap"]) == 0
     tag = capsys.readouterr().out
     assert tag.startswith('<script src="/heap/heap-device') and 'integrity="sha384-' in tag
+
+
+def test_the_pyscript_build_refuses_what_micropythons_compiler_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """It ships source, not .mpy, yet MicroPython compiles it on the page: checked all the same."""
+    monkeypatch.chdir(tmp_path)
+    source = "def transformEvent(event, metadata):\n    match event:\n        case _:\n"
+    source += "            return event\n"
+    Path("rules.py").write_text(source, encoding="utf-8")
+    argv = ["build", "--out", "out", "--boot", "pyscript", "--transform", "rules.py"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("heap-device: rules.py:2: MicroPython cannot compile")
+    assert not (tmp_path / "out").exists()
