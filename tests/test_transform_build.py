@@ -202,3 +202,27 @@ def test_the_bridge_imports_the_module_name_the_build_writes():
 
     assert site_transform.MODULE_NAME == "heap_device." + site_transform.MODULE
     assert site_transform.MODULE_NAME in Path(bridge.__file__).read_text(encoding="utf-8")
+
+
+def test_build_with_a_transform_then_snippet_from_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("rules.py").write_text(GOOD, encoding="utf-8")
+    assert main(["build", "--out", "out", "--transform", "rules.py"]) == 0
+    capsys.readouterr()
+    assert main(["snippet", "--from", "out", "--base-url", "/heap"]) == 0
+    tag = capsys.readouterr().out
+    assert tag.startswith('<script src="/heap/heap-device') and 'integrity="sha384-' in tag
+
+
+def test_the_pyscript_build_refuses_what_micropythons_compiler_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """It ships source, not .mpy, yet MicroPython compiles it on the page: checked all the same."""
+    monkeypatch.chdir(tmp_path)
+    source = "def transformEvent(event, metadata):\n    match event:\n        case _:\n"
+    source += "            return event\n"
+    Path("rules.py").write_text(source, encoding="utf-8")
+    argv = ["build", "--out", "out", "--boot", "pyscript", "--transform", "rules.py"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("heap-device: rules.py:2: MicroPython cannot compile")
+    assert not (tmp_path / "out").exists()
