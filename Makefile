@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: setup test unit e2e lint demo bench build dist clean
+.PHONY: setup test unit node e2e lint demo bench build dist clean
 
 setup: $(VENV)/.installed node_modules/.installed .browser-ready
 
@@ -33,14 +33,18 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-unit: setup
+unit: setup node
 	$(PY) -m pytest tests
+
+# The page side's modules (static/page/*.js) against fakes, in Node's own test runner: seconds.
+node:
+	node --test tests/page/
 
 e2e: setup
 	$(PY) -m pytest e2e
 
 # dist first: e2e/test_package.py installs that wheel in a fresh venv outside the repository.
-test: setup lint dist
+test: setup lint dist node
 	HEAP_DEVICE_DIST=dist $(PY) -m pytest tests e2e
 
 build: setup
@@ -56,10 +60,13 @@ demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
 
 # Every build the CLI offers beside the JS baseline: 5 interleaved cold runs, one 1,000-event loss
-# page per build; 8-15 minutes on this shared 2-core machine. Writes bench/results.json, docs/benchmarks.*
+# page per build; 8-15 minutes on this shared 2-core machine. Then first events on a real network
+# (desktop and mobile links, cold and repeat visits; needs root for the CPU cgroup; 3-5 minutes).
+# Writes bench/results.json, bench/results-network.json, docs/benchmarks.*
 bench: setup
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/run.py
+	$(PY) bench/network.py
 
 clean:
 	rm -rf build dist site .pytest_cache .hypothesis .browser-ready

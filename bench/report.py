@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+NETWORK_RESULTS = BENCH / "results-network.json"  # bench/network.py's
 NOTES = BENCH / "optimisations.md"  # hand-written findings, appended to the generated page
 RUNTIME_NAMES = {"micropython": "MicroPython", "pyodide": "Pyodide"}
 BOOT_NAMES = {"pyscript": "PyScript", "direct": "direct", "worker": "worker"}
@@ -419,7 +420,7 @@ def _loss_cell(summary, variants):
     return "; ".join(parts) + " (**missed**)"
 
 
-def markdown(results, results_path=None):
+def markdown(results, results_path=None, network=None):
     m = results["machine"]
     st = results["settings"]
     lines = [
@@ -437,6 +438,8 @@ def markdown(results, results_path=None):
         ),
         "",
     ]
+    if network:
+        lines += network_markdown(network)
     tgt = targets(results)
     if tgt:
         lines += ["## Targets (issue 10)", "", *tgt, ""]
@@ -617,9 +620,11 @@ def svg(results):
     return "\n".join(out) + "\n"
 
 
-def write_docs(results, docs, results_path=None):
+def write_docs(results, docs, results_path=None, network=None):
     docs.mkdir(parents=True, exist_ok=True)
-    (docs / "benchmarks.md").write_text(markdown(results, results_path), encoding="utf-8")
+    if network is None and NETWORK_RESULTS.exists():
+        network = json.loads(NETWORK_RESULTS.read_text(encoding="utf-8"))
+    (docs / "benchmarks.md").write_text(markdown(results, results_path, network), encoding="utf-8")
     (docs / "benchmarks.svg").write_text(svg(results), encoding="utf-8")
 
 
@@ -627,3 +632,203 @@ if __name__ == "__main__":
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "results.json"
     write_docs(json.loads(path.read_text(encoding="utf-8")), BENCH.parent / "docs", path)
     print("wrote docs/benchmarks.md and docs/benchmarks.svg from %s" % path)
+
+
+# Issue 18's network targets: (label, profile, visit, must, goal) on the first Heap call's ratio.
+NETWORK_TARGETS = (
+    ("first Heap call, cold, desktop", "desktop", "cold", 1.15, 1.05),
+    ("first Heap call, cold, mobile", "mobile", "cold", 1.25, 1.1),
+    ("first Heap call, repeat visit, desktop", "desktop", "repeat", 1.05, 1.0),
+    ("first Heap call, repeat visit, mobile", "mobile", "repeat", 1.2, 1.05),
+)
+NETWORK_ROWS = (  # (label, key, is a time)
+    ("first Heap call, ms", "first_call_ms", True),
+    ("the SDK's own script arrived, ms", "sdk_script_end_ms", True),
+    ("its source config arrived, ms", "config_end_ms", True),
+    ("integration's script arrived, ms", "entry_end_ms", True),
+    (".wasm asked for, ms", "wasm_start_ms", True),
+    (".wasm arrived, ms", "wasm_end_ms", True),
+    ("heap.js asked for, ms", "heap_js_start_ms", True),
+    ("bytes per load, all, KB", "bytes_total", False),
+    ("bytes per load, the integration's, KB", "bytes_integration", False),
+    ("requests per load", "bytes_requests", False),
+)
+
+
+def _ms(x):
+    return "–" if x is None else "%.0f" % x
+
+
+def _pct(a, b):
+    if a is None or not b:
+        return "–"
+    return "%+.1f%%" % ((a / b - 1) * 100)
+
+
+def _ratios_range(cell):
+    got = [r for r in cell.get("ratios_per_run") or [] if r is not None]
+    return "×%.2f–%.2f" % (min(got), max(got)) if got else "–"
+
+
+def network_tables(net):
+    """Markdown for the network bench: targets, then every timing per profile and visit."""
+    summary = net["summary"]
+    out = []
+    first = next(iter(summary.values()))
+    variants = [v for v in next(iter(first.values())) if v != "baseline"]
+    lines = ["| target | must | goal | " + " | ".join(variants) + " |"]
+    lines.append("|---" * (3 + len(variants)) + "|")
+    for label, profile, kind, must, goal in NETWORK_TARGETS:
+        if profile not in summary:
+            continue
+        cells = []
+        for v in variants:
+            cell = summary[profile][kind][v]
+            r = cell.get("ratio_first_call")
+            base = summary[profile][kind]["baseline"]["first_call_ms"]
+            cells.append(
+                "×%.2f (%s vs %s ms; runs %s), %s"
+                % (
+                    r,
+                    _ms(cell["first_call_ms"]),
+                    _ms(base),
+                    _ratios_range(cell),
+                    _verdict(r, must, goal),
+                )
+            )
+        lines.append("| %s | ≤ ×%s | ≤ ×%s | %s |" % (label, must, goal, " | ".join(cells)))
+    for label, key in (
+        ("the SDK's own script", "sdk_script_end_ms"),
+        ("its source config", "config_end_ms"),
+    ):
+        for profile in summary:
+            cells = []
+            for v in variants:
+                cell = summary[profile]["cold"][v]
+                base = summary[profile]["cold"]["baseline"][key]
+                r = netlab_ratio(cell[key], base)
+                text = "%s vs %s ms (%s)" % (_ms(cell[key]), _ms(base), _pct(cell[key], base))
+                cells.append(text + ", " + (_verdict(r, 1.02, 1.0) if r else "–"))
+            lines.append(
+                "| %s arrives, %s cold | ≤ +2%% | 0 | %s |" % (label, profile, " | ".join(cells))
+            )
+    sizes = net.get("file_sizes") or {}
+    cells = []
+    for v in variants:
+        br = (sizes.get(v) or {}).get("br")
+        cells.append("%.1f KB, %s" % (br / 1000, _verdict(br / 1000, 210, 190)) if br else "–")
+    lines.append("| bytes, cold visit, brotli 11 | ≤ 210 KB | 190 KB | %s |" % " | ".join(cells))
+    cells = []
+    for v in variants:
+        got = [summary[p]["repeat"][v]["bytes_integration"] for p in summary]
+        worst = max(got)
+        cells.append("%.1f KB, %s" % (worst / 1000, _verdict(worst / 1000, 2, 0)))
+    lines.append(
+        "| bytes, repeat visit (the integration's) | ≤ 2 KB | 0 | %s |" % " | ".join(cells)
+    )
+    out += lines
+    for profile, kinds in summary.items():
+        prof = net["profiles"][profile]
+        out += [
+            "",
+            "### %s: %d ms round trip, %s kbit/s down, %s up, CPU ×%s"
+            % (profile, prof["rtt_ms"], prof["down_kbit"], prof["up_kbit"], prof["cpu"]),
+            "",
+        ]
+        cols = [(k, v) for k in kinds for v in kinds[k]]
+        out.append("| | " + " | ".join("%s, %s" % (_vname(v), k) for k, v in cols) + " |")
+        out.append("|---" * (1 + len(cols)) + "|")
+        for label, key, is_time in NETWORK_ROWS:
+            cells = []
+            for k, v in cols:
+                x = kinds[k][v].get(key)
+                cells.append(_ms(x) if is_time or key == "bytes_requests" else _kb(x))
+            out.append("| %s | %s |" % (label, " | ".join(cells)))
+        cells = []
+        for k, v in cols:
+            r = kinds[k][v].get("ratio_first_call")
+            cells.append("×%.2f" % r if r else "")
+        out.append("| first Heap call, ratio to baseline | %s |" % " | ".join(cells))
+    return out
+
+
+def netlab_ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def _vname(variant):
+    return (
+        "JS baseline"
+        if variant == "baseline"
+        else "heap-device"
+        if variant == "default"
+        else variant
+    )
+
+
+def cpu_lines(net):
+    cpu = net.get("cpu_check")
+    if not cpu:
+        return []
+    f, ms = cpu["factors"], cpu["ms"]
+    return [
+        "| CPU ×4, measured with one busy loop | page's main thread | dedicated worker |",
+        "|---|---|---|",
+        "| unthrottled, ms | %.0f | %.0f |" % (ms["plain"]["main"], ms["plain"]["worker"]),
+        "| DevTools `Emulation.setCPUThrottlingRate` 4 | ×%.2f | ×%.2f |"
+        % (f["devtools"]["main"], f["devtools"]["worker"]),
+        "| cgroup CPU quota on the whole browser (used) | ×%.2f | ×%.2f |"
+        % (f["cgroup"]["main"], f["cgroup"]["worker"]),
+    ]
+
+
+def network_lines(results):
+    return ["", "heap-device network bench: %s, %d runs" % (results["date"], results["runs"])] + [
+        *network_tables(results),
+        "",
+        *cpu_lines(results),
+    ]
+
+
+def network_markdown(net):
+    st = net["settings"]
+    return [
+        "## First events on a real network (issue 18)",
+        "",
+        "Generated by `make bench` (`bench/network.py`) on %s: medians of %d runs, heap-device's"
+        % (net["date"], net["runs"]),
+        "default build against the plain-JS baseline, interleaved (commits %s)."
+        % ", ".join("%s = %s" % kv for kv in sorted(net.get("commits", {}).items())),
+        "Times are ms from navigation start; ratios are heap-device's median over the",
+        "baseline's median (the range: each run's own ratio).",
+        "",
+        *network_tables(net),
+        "",
+        "How: every visit goes through Chromium's own network stack and HTTP cache. One local",
+        "HTTPS server (a self-signed certificate Chromium is told to trust by its key's hash, so",
+        "responses are cached as from any host) answers for the site, for Heap's CDN (the",
+        "resolver maps `cdn.us.heap-api.com` to it) and for RudderStack's control plane: the SDK",
+        "gets its source config from `configUrl`, answered after %.0f ms. It gzips every answer"
+        % st["config_delay_ms"],
+        "the browser accepts (Chromium asks for brotli too, but the server sends gzip, as the",
+        "issue's setup did; the brotli row is computed from the files), and sends",
+        "`Cache-Control: %s` with an ETag for every script and `.wasm`, `%s` for the page."
+        % (st["static_cache"], st["page_cache"]),
+        "Heap's script is the stand-in padded with never-called real minified JS to %.0f KB gzip."
+        % (st["heap_js_gzip"] / 1000),
+        "Nothing goes through Playwright's request routing (it turns the HTTP cache off). Each",
+        "run launches a browser with a fresh profile on disk per variant and profile: a cold",
+        "visit, then a repeat visit in a new tab. Links are DevTools'",
+        "`Network.emulateNetworkConditions` (one shared link; the worker's fetches go through it",
+        "too: its `.wasm` arrives later on",
+        "`mobile`, above). CPU ×4 is a cgroup quota (%d µs period) on every process of the"
+        % st["cfs_period_us"],
+        "browser, since DevTools' CPU throttling leaves a worker at full speed:",
+        "",
+        *cpu_lines(net),
+        "",
+        "The quota is a quarter of one core for the whole browser: a thread alone runs ×4 slower,",
+        "two busy at once share it (a phone's cores would run them side by side), which is, if",
+        "anything, against a worker build. Bytes are what the server sent (headers and bodies).",
+        "",
+    ]

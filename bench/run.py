@@ -121,13 +121,33 @@ def discover(repo, scratch):
     return builds, default if default in builds else None
 
 
-def page_html(tag, events):
+# The source config: one Heap.io device-mode destination (the SDK gets it from the page, or, in
+# the network bench, from the local server).
+SOURCE_CONFIG = {
+    "source": {
+        "id": "src-1",
+        "workspaceId": "ws-1",
+        "enabled": True,
+        "config": {},
+        "destinations": [
+            {
+                "id": "heap-1",
+                "enabled": True,
+                "config": {"appId": "1234567890", "connectionMode": "device"},
+                "destinationDefinition": {"name": "HEAP", "displayName": "Heap.io"},
+            }
+        ],
+    }
+}
+
+
+def page_html(tag, events, **settings):
     return (
         '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
         + LONG_TASKS
         + tag
         + '<script type="application/json" id="bench">%s</script>\n'
-        % json.dumps({"events": events})
+        % json.dumps({"events": events, "source": SOURCE_CONFIG, **settings})
         + '<script src="/vendor/rsa.js"></script>\n'
         + '<script src="/bench-page.js"></script>\n'
         + "</head><body><p>heap-device bench</p></body></html>\n"

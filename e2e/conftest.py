@@ -22,12 +22,13 @@ NODE_MODULES = REPO / "node_modules"
 SITE_FILES = Path(__file__).resolve().parent / "web"
 RUNTIMES = ("micropython", "pyodide")
 # Bundles the site serves, each under /<name>/: both interpreters in a Web Worker (the default
-# build), and both through PyScript on the page (build --boot pyscript).
+# build), and both through PyScript on the page (build --boot pyscript). --dev: the tests read
+# Heap_RS.running and the heap-device:calls events (e2e/test_package.py tests a site's build).
 BUNDLES = {
-    "micropython": ["--runtime", "micropython"],
-    "pyodide": ["--runtime", "pyodide"],
-    "pyscript": ["--runtime", "micropython", "--boot", "pyscript"],
-    "pyscript-pyodide": ["--runtime", "pyodide", "--boot", "pyscript"],
+    "micropython": ["--runtime", "micropython", "--dev"],
+    "pyodide": ["--runtime", "pyodide", "--dev"],
+    "pyscript": ["--runtime", "micropython", "--boot", "pyscript", "--dev"],
+    "pyscript-pyodide": ["--runtime", "pyodide", "--boot", "pyscript", "--dev"],
 }
 # Every browser test runs on these: the default build on both interpreters, and PyScript's.
 TEST_BUNDLES = ("micropython", "pyodide", "pyscript")

@@ -85,7 +85,7 @@ def test_the_wheel_carries_what_the_cli_needs_and_no_pyodide(dist):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = "heap_device/tools/shipped/"
     for needed in (
-        "static/heap-device.js",
+        "static/page/main.js",
         "static/demo/heap-standin.js",
         "templates/snippet.html",
         "templates/demo.html",

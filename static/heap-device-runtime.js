@@ -82,38 +82,30 @@ export function boot() {
 }
 
 if (inWorker) {
-  // Now: the worker started at the adapter's tag evaluation. Settled at once, so a failure is
-  // never an unhandled rejection; it is posted to the page, which says it once, in its words.
-  var started = boot().then(function (python) { return { python: python }; }, function (error) {
-    return { failed: String((error && error.message) || error) };
-  });
+  // Now: the worker started at the adapter's tag evaluation. A failure is posted to the page,
+  // which says it once, in its words; else Python's first batch says it runs, and from then on
+  // the page posts arrays of strings.
   var bridge = null;
-  var offset = 0; // page time = worker time + offset (the page's events carry page time)
-  var clock = function () { return performance.now() + offset; };
   // Answers go back together: every batch from one message of the page's (a burst), posted at
   // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
   var ANSWER_MS = 20;
   self.onmessage = function (event) {
-    if (bridge) {
-      var answers = [], since = performance.now();
-      for (var i = 0; i < event.data.length; i++) {
-        var batch = bridge.receive(event.data[i]);
-        if (batch) answers.push(batch);
-        if (answers.length && performance.now() - since > ANSWER_MS) {
-          self.postMessage(answers);
-          answers = [];
-          since = performance.now();
-        }
+    var answers = [], since = performance.now();
+    for (var i = 0; i < event.data.length; i++) {
+      var batch = bridge.receive(event.data[i]);
+      if (batch) answers.push(batch);
+      if (answers.length && performance.now() - since > ANSWER_MS) {
+        self.postMessage(answers);
+        answers = [];
+        since = performance.now();
       }
-      if (answers.length) self.postMessage(answers);
-      return;
     }
-    // The first message: the page's time origin. Then (once Python runs) arrays of strings.
-    offset = performance.timeOrigin - JSON.parse(event.data).timeOrigin;
-    started.then(function (got) {
-      if (got.failed) return self.postMessage({ failed: got.failed });
-      bridge = got.python;
-      self.postMessage([bridge.start(clock)]);
-    });
+    if (answers.length) self.postMessage(answers);
   };
+  boot().then(function (python) {
+    bridge = python;
+    self.postMessage([bridge.start()]);
+  }, function (error) {
+    self.postMessage({ failed: String((error && error.message) || error) });
+  });
 }

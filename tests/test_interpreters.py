@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import as_javascript_writes
-from vectors import BRIDGE, CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS
+from vectors import BRIDGE, CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS, TRANSFORMS
 
 from heap_device.browser.bridge import Bridge
 
@@ -34,6 +34,7 @@ def results(request, tmp_path_factory):
     texts = {
         "calls": [as_javascript_writes(row[2]) for row in CALLS + CONSENT],
         "bridge": bridge_texts(),
+        "transforms": [as_javascript_writes(row[4]) for row in TRANSFORMS],
     }
     messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
@@ -105,3 +106,15 @@ def test_the_bridge_answers_as_on_cpython(results):
         json.loads(batch) if batch else None for batch in expected[1:]
     ]
     assert all(expected[1:]), "every item of the sequence gives a batch (dev and debug are on)"
+
+
+def test_every_transform_vector(results):
+    """§9 on the interpreter: the same calls, and the outcome (the row's dev detail aside)."""
+    failures = []
+    for (name, got, outcome), (_, _, _, _, _, expected, want) in same_rows(
+        results["transforms"], TRANSFORMS
+    ):
+        want = "changed" if want == "unchanged" else want  # "unchanged" is told only in dev
+        if got != expected or outcome != want:
+            failures.append("%s: got %r, outcome %r" % (name, got, outcome))
+    assert failures == []

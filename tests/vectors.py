@@ -1172,3 +1172,269 @@ BRIDGE = [
     "{not json",  # handed over as is
     {"type": "identify", "userId": "anonymous"},
 ]
+
+
+# ---- 9 the site's own transformEvent --------------------------------------------------------
+# Rows are (rule, transform source, settings overrides, destinationId, message, expected calls,
+# expected outcome). The source is exec'd on each interpreter; messages cross as JSON text.
+def tr(event="Order Completed", properties=None, **more):
+    message = {"type": "track", "messageId": "m-1", "event": event}
+    message["properties"] = {"total": 5} if properties is None else properties
+    message.update(more)
+    return message
+
+
+RETURN_IT = "def transformEvent(event, metadata):\n    return event\n"
+RAISES = (
+    "def transformEvent(event, metadata):\n"
+    "    event['event'] = 'changed before the error'\n"
+    "    return 1 // 0\n"
+)
+MASK = (
+    "def mask(props):\n"
+    "    for key in props:\n"
+    "        if type(props[key]) is str and '@' in props[key]:\n"
+    "            props[key] = '***'\n"
+    "\n"
+    "def transformEvent(event, metadata):\n"
+    "    mask(event.get('properties') or {})\n"
+    "    mask(event.get('traits') or {})\n"
+    "    mask((event.get('context') or {}).get('traits') or {})\n"
+    "    return event\n"
+)
+TRANSFORMS = [
+    (
+        "9: a dict returned unchanged is mapped as the SDK sent it",
+        RETURN_IT,
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]]],
+        "unchanged",
+    ),
+    (
+        "9: rename an event",
+        "def transformEvent(event, metadata):\n"
+        "    if event.get('event') == 'Order Completed':\n"
+        "        event['event'] = 'Purchase'\n"
+        "    return event\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Purchase", {"total": 5}]]],
+        "changed",
+    ),
+    (
+        "9: None drops the message",
+        "def transformEvent(event, metadata):\n    return None\n",
+        {},
+        None,
+        tr(),
+        [],
+        "dropped",
+    ),
+    (
+        "9: no return statement drops it too, even if it changed the event in place",
+        "def transformEvent(event, metadata):\n    event['event'] = 'X'\n",
+        {},
+        None,
+        tr(),
+        [],
+        "dropped",
+    ),
+    (
+        "9: an empty list drops it",
+        "def transformEvent(event, metadata):\n    return []\n",
+        {},
+        None,
+        tr(),
+        [],
+        "dropped",
+    ),
+    (
+        "9: mask e-mail addresses in properties",
+        MASK,
+        {},
+        None,
+        tr(properties={"email": "a@b.example", "plan": "pro"}),
+        [["track", ["Order Completed", {"email": "***", "plan": "pro"}]]],
+        "changed",
+    ),
+    (
+        "9: mask e-mail addresses in traits and context.traits",
+        MASK,
+        {},
+        None,
+        {
+            "type": "identify",
+            "messageId": "m-2",
+            "userId": "u-1",
+            "traits": {"email": "a@b.example"},
+            "context": {"traits": {"mail": "c@d.example", "plan": "pro"}},
+        },
+        [
+            ["identify", ["u-1"]],
+            ["addUserProperties", [{"mail": "***", "plan": "pro", "email": "***"}]],
+        ],
+        "changed",
+    ),
+    (
+        "9: a list of dicts splits one message into two, mapped in list order",
+        "def transformEvent(event, metadata):\n"
+        "    second = {'type': 'track', 'event': 'Revenue', 'properties': {'usd': 5}}\n"
+        "    return [event, second]\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]], ["track", ["Revenue", {"usd": 5}]]],
+        "split",
+    ),
+    (
+        "9: a list of one dict is that dict",
+        "def transformEvent(event, metadata):\n    return [event]\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]]],
+        "unchanged",
+    ),
+    (
+        "9: the returned type decides the call",
+        "def transformEvent(event, metadata):\n"
+        "    return {'type': 'identify', 'userId': 'u-9', 'traits': {'b': 1, 'a': 2}}\n",
+        {},
+        None,
+        tr(),
+        [["identify", ["u-9"]], ["addUserProperties", [{"b": 1, "a": 2}]]],
+        "changed",
+    ),
+    (
+        "9: the transform sees the whole message, not only what the mapping reads",
+        "def transformEvent(event, metadata):\n"
+        "    event['properties']['path'] = event['context']['page']['path']\n"
+        "    return event\n",
+        {},
+        None,
+        tr(context={"page": {"path": "/checkout"}}),
+        [["track", ["Order Completed", {"total": 5, "path": "/checkout"}]]],
+        "changed",
+    ),
+    (
+        "9: metadata(event) gives messageId, destinationId, type and mode",
+        "def transformEvent(event, metadata):\n"
+        "    event['properties'] = metadata(event)\n"
+        "    return event\n",
+        {},
+        "dest-1",
+        tr(),
+        [
+            [
+                "track",
+                [
+                    "Order Completed",
+                    {
+                        "destinationType": "HEAP",
+                        "connectionMode": "device",
+                        "messageId": "m-1",
+                        "destinationId": "dest-1",
+                    },
+                ],
+            ]
+        ],
+        "changed",
+    ),
+    (
+        "9: metadata never guesses: no destinationId when the SDK gave none",
+        "def transformEvent(event, metadata):\n"
+        "    event['properties'] = {'keys': sorted(metadata(event))}\n"
+        "    return event\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"keys": "connectionMode||destinationType||messageId"}]]],
+        "changed",
+    ),
+    (
+        "9: an exception sends the message as it was before the transform (default)",
+        RAISES,
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]]],
+        "error",
+    ),
+    (
+        "9: an exception with transformErrors drop sends nothing",
+        RAISES,
+        {"transformErrors": "drop"},
+        None,
+        tr(),
+        [],
+        "error",
+    ),
+    (
+        "9: returning a string is an error (sent as it was)",
+        "def transformEvent(event, metadata):\n    return 'Purchase'\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]]],
+        "error",
+    ),
+    (
+        "9: a list holding a non-dict is an error, nothing of it is mapped",
+        "def transformEvent(event, metadata):\n    return [event, 'x']\n",
+        {},
+        None,
+        tr(),
+        [["track", ["Order Completed", {"total": 5}]]],
+        "error",
+    ),
+    (
+        "9: a dict without a known type is an error",
+        "def transformEvent(event, metadata):\n    return {'event': 'X'}\n",
+        {"transformErrors": "drop"},
+        None,
+        tr(),
+        [],
+        "error",
+    ),
+    (
+        "9: a dict of a type the SDK never hands over is an error",
+        "def transformEvent(event, metadata):\n    event['type'] = 'screen'\n    return event\n",
+        {"transformErrors": "drop"},
+        None,
+        tr(),
+        [],
+        "error",
+    ),
+    (
+        "9: not run for reset: it keeps its place and meaning",
+        RAISES,
+        {},
+        None,
+        {"type": "reset"},
+        [["resetIdentity", []]],
+        None,
+    ),
+    (
+        "9: later keys still win after a transform (the text's key order is kept)",
+        "def transformEvent(event, metadata):\n"
+        "    event['properties']['added'] = 1\n"
+        "    return event\n",
+        {},
+        None,
+        tr(properties={"a.b": 1, "a": {"b": 2}}),
+        [["track", ["Order Completed", {"a.b": 2, "added": 1}]]],
+        "changed",
+    ),
+    (
+        "9: objects inside arrays keep the text's key order after a transform",
+        RETURN_IT,
+        {"arrayFormat": "json"},
+        None,
+        tr(properties={"items": [{"z": 1, "a": 2, "m": 3}]}),
+        [["track", ["Order Completed", {"items": '[{"z":1,"a":2,"m":3}]'}]]],
+        "unchanged",
+    ),
+]

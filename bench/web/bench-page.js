@@ -17,16 +17,7 @@
     set: function (value) { firstCallAt = value; firstCalled(value); }
   });
   var origin = location.origin;
-  var source = {
-    source: {
-      id: 'src-1', workspaceId: 'ws-1', enabled: true, config: {},
-      destinations: [{
-        id: 'heap-1', enabled: true,
-        config: { appId: '1234567890', connectionMode: 'device' },
-        destinationDefinition: { name: 'HEAP', displayName: 'Heap.io' }
-      }]
-    }
-  };
+  var source = cfg.source; // bench/run.py's SOURCE_CONFIG
 
   // Keep one real message as the SDK hands it to the integration (the per-event template) and
   // the integration object the SDK created (the per-event target: no second one is made).
@@ -42,9 +33,13 @@
     };
   }
 
+  // The network bench has the SDK fetch its source config (configUrl, the local server, which
+  // answers late as RudderStack's control plane does); the other pages hand it over at once.
+  var sourceOption = cfg.configFromServer
+    ? { configUrl: origin }
+    : { getSourceConfig: function () { return source; } };
   var ra = new window.rudderanalytics.RudderAnalytics();
-  ra.load('bench-write-key', origin, Object.assign({
-    getSourceConfig: function () { return source; },
+  ra.load('bench-write-key', origin, Object.assign(sourceOption, {
     destSDKBaseURL: origin + '/no-integrations', // never requested: Heap_RS is already mounted
     polyfillIfRequired: false,
     logLevel: 'ERROR',

@@ -33,8 +33,11 @@ from heap_device.core import calls, jstext
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
+from heap_device.core.transform import SiteTransform, transform_and_map
 
 PREFIX = "heap-device: "
+# A build with a site's own transform (docs/contract.md §9) ships it as this module.
+SITE_MODULE = "heap_device.site_transform"
 # A page already runs Heap when window.heap has one of these (Heap's own snippets set them).
 HEAP_PRESENT_KEYS = ("appid", "envId", "loaded")
 
@@ -51,6 +54,7 @@ class Bridge:
         self.settings = None
         self.dev = False  # a dev build: page tools get the heap-device:calls detail
         self.destination_id = None  # the destination's id, when the page knew it (§9 metadata)
+        self.site = None  # the site's transform (§9), when the build has one
         self._consented_before = False  # whether a consent message came already...
         self._given_before = None  # ...and the consent it gave
 
@@ -125,16 +129,43 @@ class Bridge:
             PREFIX + "could not load %s (blocked or offline?); Heap is off" % (plan["src"])
         )
         ops.append(["plan", plan])
+        self.site = self._load_site(ops)
         self.phase = RUNNING
+
+    def _load_site(self, ops):
+        """The build's site transform, imported once: its module state lives as long as the page."""
+        try:
+            module = __import__(SITE_MODULE, None, None, ["transformEvent"])
+            function = module.transformEvent
+        except ImportError as exc:
+            if SITE_MODULE in str(exc) or "site_transform" in str(exc):
+                return None  # the build has no transform
+            return self._broken_site(exc, ops)
+        except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
+            return self._broken_site(exc, ops)
+        return SiteTransform(function, self.destination_id)
+
+    def _broken_site(self, exc, ops):
+        then = "sent as it was" if self.settings["transformErrors"] == "send" else "dropped"
+        ops.append(
+            _log(
+                "error",
+                "your transform could not be loaded (%s); every message is %s"
+                % (_describe(exc), then),
+            )
+        )
+        return None if then != "dropped" else SiteTransform(_drop_all, self.destination_id)
 
     def _map(self, message, result, text):
         """A decoded message -> its calls and notes in `result`.
 
-        A site's transform (docs/contract.md §9) goes here, between the decoding and the mapping,
-        for the SDK's messages; the adapter's own (reset, consent) keep their meaning.
+        A site's transform (docs/contract.md §9) runs here, between the decoding and the mapping,
+        on the SDK's messages; the adapter's own (reset, consent) keep their meaning.
         """
         if result["type"] == "consent":
             calls.map_message(self._consent_with_memory(message), self.settings, result)
+        elif self.site is not None:
+            transform_and_map(self.site, message, result, text, self.settings, self.dev)
         else:
             calls.map_message(message, self.settings, result, text)
 
@@ -166,6 +197,10 @@ class Bridge:
                 ops.append(_log(level, text))
             elif debug:
                 ops.append(_log("info" if level == "info" else "debug", text))
+
+
+def _drop_all(event, metadata):
+    return None
 
 
 def _log(level, text):

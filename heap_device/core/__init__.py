@@ -5,6 +5,7 @@ Runs unchanged on CPython, MicroPython and Pyodide; imports nothing of ours outs
 - loader.py: settings -> how to load Heap (stub, URL, heap.load arguments).
 - calls.py: one message's JSON text -> its Heap calls (`handle`, decoding the text once; or
   `decode`, then `map_message`, for glue that looks at the message in between).
+- transform.py: a site's own transformEvent on each message, before the mapping (§9).
 - properties.py: normalising properties into what Heap accepts.
 - jstext.py: JavaScript's text rules (String(n), JSON.stringify, UTF-16 length, cuts).
 - order.py: MicroPython's key order, the one interpreter difference the core deals with.

@@ -83,21 +83,23 @@ def decode(text):
     return message, result
 
 
-def map_message(message, settings, result, text=None):
+def map_message(message, settings, result, text=None, ordered=None):
     """A decoded message -> `result` with its calls and notes: `handle`'s second half.
 
     `text`, the JSON the message came from, is decoded again, keys in order, in the rare case
-    where an answer depends on key order MicroPython's dicts lost; without it that case is an
-    error note. Never raises.
+    where an answer depends on key order MicroPython's dicts lost (`ordered()`, when given, makes
+    that ordered copy instead: a message a site's transform returned); without either that case
+    is an error note. Never raises.
     """
     try:
         try:
             calls, notes = calls_for(message, settings)
         except order.NeedsOrder:
-            if text is None:
+            if text is None and ordered is None:
                 raise
             # MicroPython only, and rare: the answer depends on key order its dicts did not keep.
-            calls, notes = calls_for(order.decode_ordered(text), settings)
+            again = ordered() if ordered is not None else order.decode_ordered(text)
+            calls, notes = calls_for(again, settings)
     except Exception as exc:  # noqa: BLE001 - docs/contract.md §6: say it once, go on
         error = "could not handle a %s message: %s: %s" % (result["type"], type(exc).__name__, exc)
         result["notes"].append(["error", error])

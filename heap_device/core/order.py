@@ -116,3 +116,47 @@ def _restore_order(value):
 
 def _first(entry):
     return entry[0]
+
+
+def ordered_like(value, original=None, text=None):
+    """`value` with OrderedDicts, for mapping a message a site's transform returned.
+
+    `original` is what `text` decoded to natively and was given to the transform: each of its
+    objects still in `value` gets the key order `text` gives (keys the transform added come
+    after); an object the transform made keeps its own iteration order, the only one it has.
+    """
+    known = {}
+    if original is not None:
+        stack = [(original, decode_ordered(text))]
+        while stack:
+            plain, ordered = stack.pop()
+            if isinstance(plain, dict) and isinstance(ordered, dict):
+                known[id(plain)] = list(ordered)
+                for name in ordered:
+                    if name in plain:
+                        stack.append((plain[name], ordered[name]))
+            elif isinstance(plain, list) and isinstance(ordered, list):
+                for pair in zip(plain, ordered):
+                    stack.append(pair)
+    root = [value]
+    stack = [(root, 0)]
+    while stack:
+        parent, key = stack.pop()
+        item = parent[key]
+        if isinstance(item, dict):
+            copy = OrderedDict()
+            for name in known.get(id(item), ()):
+                if name in item:
+                    copy[name] = item[name]
+            for name in item:
+                if name not in copy:
+                    copy[name] = item[name]
+            parent[key] = copy
+            for name in copy:
+                stack.append((copy, name))
+        elif isinstance(item, list):
+            item = list(item)
+            parent[key] = item
+            for i in range(len(item)):
+                stack.append((item, i))
+    return root[0]

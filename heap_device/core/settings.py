@@ -210,6 +210,13 @@ DECLARED = (
         _choice("joined", "json"),
     ),
     Setting(
+        "transformErrors",
+        'one of "send" or "drop"',
+        "send",
+        "when your own transformEvent fails: send the message as it was, or drop it",
+        _choice("send", "drop"),
+    ),
+    Setting(
         "debug",
         "true or false",
         False,

@@ -18,7 +18,6 @@ INSTALLED = SHIPPED_DIR.is_dir()
 REPO_DIR = None if INSTALLED else PACKAGE_DIR.parent
 ROOT = SHIPPED_DIR if INSTALLED else PACKAGE_DIR.parent
 STATIC = ROOT / "static"
-ADAPTER = STATIC / "heap-device.js"
 DEMO_STATIC = STATIC / "demo"
 TEMPLATES = ROOT / "templates"
 NODE_MODULES = ROOT / "node_modules"

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from heap_device.core.calls import MESSAGE_FIELDS
 from heap_device.tools import UsageError, assets
-from heap_device.tools.assets import ADAPTER, PACKAGE_DIR
+from heap_device.tools import transform as site_transform
+from heap_device.tools.assets import PACKAGE_DIR, STATIC
 from heap_device.tools.output import write_bundle
+from heap_device.tools.pagejs import assemble, without_comment_lines
 
 RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts. "worker" (the default): heap-device-runtime.js runs it in a
@@ -23,7 +25,7 @@ RUNTIMES = ("micropython", "pyodide")
 BOOTS = ("worker", "pyscript")
 DEFAULT_BOOT = BOOTS[0]
 # The worker's own script, beside the adapter.
-RUNTIME_MODULE = ADAPTER.parent / "heap-device-runtime.js"
+RUNTIME_MODULE = STATIC / "heap-device-runtime.js"
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
@@ -104,38 +106,20 @@ def _render(path, build):
     return without_comment_lines(text)
 
 
-def without_comment_lines(text):
-    """JS text less the lines that hold only a comment (every site fetches the bundle: ~3 KB gzip).
+def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
+    """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
 
-    Only whole lines go: a ``//`` line, or a ``/* ... */`` block whose first line starts with
-    ``/*`` and whose last ends with ``*/``; code and comments after code are kept as written.
+    `site`: the site transform's module files; with one the page hands over whole messages (§9).
     """
-    kept = []
-    in_block = False
-    for line in text.splitlines(keepends=True):
-        bare = line.strip()
-        if in_block:
-            in_block = not bare.endswith("*/")
-            continue
-        if bare.startswith("//"):
-            continue
-        if bare.startswith("/*"):
-            in_block = not bare.endswith("*/")
-            continue
-        kept.append(line)
-    return "".join(kept)
-
-
-def render_adapter(runtime, boot=DEFAULT_BOOT):
-    """The heap-device.js a build writes (deterministic, so it can be hashed)."""
     check_boot(runtime, boot)
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": shipped_modules(runtime, boot),
-        "fields": MESSAGE_FIELDS,
+        "modules": sorted(shipped_modules(runtime, boot) + list(site)),
+        "fields": None if site else MESSAGE_FIELDS,
+        "dev": dev,
     }
-    return _render(ADAPTER, build)
+    return assemble(build, dev)
 
 
 def render_runtime_module(runtime):
@@ -192,26 +176,38 @@ def compile_mpy(names):
     return compiled
 
 
-def build(out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None):
+def build(
+    out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None, dev=False, transform=None
+):
     """Write a self-contained bundle: adapter, Python modules and one interpreter."""
-    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir), force)
+    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir, dev, transform), force)
 
 
-def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None):
-    """What a build writes: {path in the bundle: bytes (text we render) or a source Path}."""
+def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transform=None):
+    """What a build writes: {path in the bundle: bytes (text we render) or a source Path}.
+
+    `transform`: a site's transform file (§9), checked first (tools/transform.py).
+    """
     check_boot(runtime, boot)
-    files = {"heap-device.js": render_adapter(runtime, boot).encode("utf-8")}
+    site = (
+        {}
+        if transform is None
+        else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
+    )
+    files = {"heap-device.js": render_adapter(runtime, boot, dev, site).encode("utf-8")}
     sources = browser_modules(boot)
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
-        files[MODULE_PACK] = pack_modules(modules)
+        files[MODULE_PACK] = pack_modules({**modules, **site})
         files["heap-device-runtime.js"] = render_runtime_module(runtime).encode("utf-8")
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name
+        for name, data in site.items():
+            files["heap_device/" + name] = data
     if boot == "pyscript":
         pyscript_dist = assets.package_dir("@pyscript/core") / "dist"
         for pattern in PYSCRIPT_FILES:

@@ -52,8 +52,10 @@ def _parser():
     b.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
     b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
+    b.add_argument("--dev", action="store_true", help="add what only the demo and tests use")
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     b.add_argument("--force", action="store_true", help="write beside files it did not write")
+    b.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     s = commands.add_parser("snippet", help="print the <script> tag of a build")
     s.add_argument("--from", dest="folder", required=True, help="the folder build wrote")
     s.add_argument("--base-url", required=True, help="URL of that folder, e.g. /heap")
@@ -63,12 +65,18 @@ def _parser():
     c.add_argument("--tag", help="a file holding the tag (heap-device.tag.html): checks its SRI")
     c.add_argument("--integrity", help="the SRI value your page's tag carries: checks it")
     c.add_argument("--page", help="a page of the site: checks its CSP and cross-origin headers")
+    t = commands.add_parser("try", help="what Heap would get for one message (JSON file or stdin)")
+    t.add_argument("message", nargs="?", help="a JSON file (default: stdin)")
+    t.add_argument("--options", help="tag options as JSON, e.g. '{\"trackPageCalls\": true}'")
+    t.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
+    t.add_argument("--destination-id", help="the destinationId metadata(event) gives")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
     d.add_argument("--port", type=_port, default=8000)
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--app-id", help="your Heap environment ID (default: offline Heap stand-in)")
     d.add_argument("--runtime", choices=RUNTIMES, default="micropython")
     d.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
+    d.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     return parser
 
 
@@ -78,7 +86,9 @@ def _build(args):
         parse_options(args.options)
     elif args.options is not None:
         raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
-    out = build(args.out, args.runtime, args.boot, args.force, args.pyodide_dir)
+    out = build(
+        args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.dev, args.transform
+    )
     print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
     if args.base_url is None:
         print(
@@ -98,11 +108,17 @@ def main(argv=None):
         if args.version:
             sys.stdout.write(version_text())
         elif args.command is None:
-            raise UsageError("name a command: build, snippet, check or demo (--help says more)")
+            raise UsageError(
+                "name a command: build, snippet, check, try or demo (--help says more)"
+            )
         elif args.command == "build":
             _build(args)
         elif args.command == "snippet":
             sys.stdout.write(snippet_from(args.folder, args.base_url, args.options))
+        elif args.command == "try":
+            from heap_device.tools import trial
+
+            return trial.main(args.message, args.options, args.transform, args.destination_id)
         elif args.command == "check":
             from heap_device.tools import check
 
@@ -110,7 +126,10 @@ def main(argv=None):
         else:
             from heap_device.tools import demo  # jinja2 and http.server: only when asked
 
-            return demo.run(args.host, args.port, args.app_id, args.runtime, args.pyodide_dir)
+            extra = {} if args.transform is None else {"transform": args.transform}
+            return demo.run(
+                args.host, args.port, args.app_id, args.runtime, args.pyodide_dir, **extra
+            )
     except UsageError as exc:
         print(f"heap-device: {exc}", file=sys.stderr)
         return 2

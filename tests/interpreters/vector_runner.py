@@ -10,6 +10,8 @@ from heap_device.core.calls import handle
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
+from heap_device.core.transform import SiteTransform
+from heap_device.core.transform import handle as transformed
 
 
 def _warns(notes):
@@ -41,6 +43,20 @@ def run():
     for name, overrides, _ in vectors.LOADER:
         settings, _ = resolve_settings(vectors.APP, overrides)
         out["loader"].append([name, loader_plan(settings)])
+    out["transforms"] = []
+    for (name, source, overrides, destination, _, _, _), text in zip(
+        vectors.TRANSFORMS, given["transforms"]
+    ):
+        settings, _ = resolve_settings(vectors.APP, overrides)
+        scope = {}
+        exec(source, scope)
+        try:
+            site = SiteTransform(scope["transformEvent"], destination)
+            result = transformed(text, settings, site)
+            outcome = result["transform"]["outcome"] if "transform" in result else None
+            out["transforms"].append([name, result["calls"], outcome])
+        except Exception as error:  # reported, so the CPython side shows which row broke
+            out["transforms"].append([name, "raised " + repr(error), None])
     bridge = Bridge()
     out["bridge"] = [bridge.start()] + [bridge.receive(text) for text in given["bridge"]]
     return _escape_halves(json.dumps(out))

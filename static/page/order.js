@@ -1,0 +1,142 @@
+/* order.js: the page's calls in page order (docs/contract.md §4.6, §7).
+ *
+ * The SDK never hands reset() or consent() to an integration, and it hands messages over later
+ * than the page made the calls (it buffers them until it has its config and its destinations are
+ * ready). So watch.js logs every page call when the page makes it. Each identify/track/page/
+ * group/alias call gets a callback (the page's own, wrapped), which the SDK calls with the message
+ * when it makes it (live or replayed), so the log learns its messageId. A reset or consent is
+ * handed over just before the first message of a call the page made after it, or once every call
+ * before it is settled (its message taken, or known never to come). */
+
+import { plain, serialise } from './serialise.js';
+import { handOver } from './transport.js';
+
+// The calls that make a message, and how many arguments each takes, its callback included.
+export var MESSAGE_CALLS = { page: 5, track: 4, identify: 4, group: 4, alias: 4 };
+
+/** Log one page call as the page makes it. `args` may change: our callback goes in. Returns the
+ * log entry of a message call, else null. */
+export function logCall(state, name, args) {
+  if (MESSAGE_CALLS[name]) {
+    var entry = { settled: false, id: null };
+    state.log.push(entry);
+    link(state, name, args, entry);
+    return entry;
+  }
+  if (name === 'reset') state.log.push({ control: { type: 'reset' } });
+  if (name === 'consent') {
+    // The IDs as the page gave them, copied now (the page may reuse its object).
+    var options = (args[0] && args[0].consentManagement) || {};
+    var given = plain({ allowedConsentIds: options.allowedConsentIds,
+      deniedConsentIds: options.deniedConsentIds }, []);
+    state.log.push({ control: { type: 'consent', given: given } });
+  }
+  if (name === 'load') seeProvider(state, args[2] && args[2].consentManagement);
+  drain(state); // a reset with nothing unsettled before it goes now, before the SDK acts on it
+  return null;
+}
+
+// Put our callback where the SDK takes it: the first function among the call's arguments (the
+// page's own, wrapped), else the next free place, at most the last one.
+function link(state, type, args, entry) {
+  var last = MESSAGE_CALLS[type] - 1;
+  for (var i = type === 'page' ? 0 : 1; i <= last && i < args.length; i++) {
+    if (typeof args[i] === 'function') { args[i] = linked(state, entry, args[i]); return; }
+  }
+  if (type === 'group' && !args.length) { entry.settled = true; return; } // v1.1 makes no message
+  args[Math.min(args.length, last)] = linked(state, entry, null);
+}
+
+// The callback the SDK calls with the message it made for the call (v3: the message; v1.1:
+// {message}); the page's own callback, if any, still runs, as a page call of its own.
+function linked(state, entry, pageCallback) {
+  return function (made) {
+    var id = made && (made.messageId || (made.message && made.message.messageId));
+    if (!entry.id && typeof id === 'string') { entry.id = id; state.byId[id] = entry; }
+    if (state.calling === entry) state.calling = null;
+    if (state.sdkReady) settle(state, entry); // made live: taken already (or filtered out)
+    if (typeof pageCallback !== 'function') return undefined;
+    var saved = state.depth;
+    state.depth = 0;
+    try { return pageCallback.apply(this, arguments); } finally { state.depth = saved; }
+  };
+}
+
+/** A message call that will make no message after all (or whose message was taken). */
+export function settle(state, entry) {
+  entry.settled = true;
+  drain(state);
+}
+
+/** The SDK has replayed and handed over all it buffered: every call logged so far is settled. */
+export function settleAll(state) {
+  state.sdkReady = true;
+  state.log.forEach(function (entry) { entry.settled = true; });
+  drain(state);
+}
+
+/** One message from the SDK: first what the page called before it, then the message. */
+export function takeMessage(state, message) {
+  var id = message && typeof message.messageId === 'string' ? message.messageId : null;
+  var entry = (id !== null && state.byId[id]) || state.calling; // live calls: taken before the callback
+  if (entry && !entry.id && id !== null) { entry.id = id; state.byId[id] = entry; }
+  var log = state.log;
+  if (entry && log.indexOf(entry) !== -1) {
+    // The SDK hands messages over in the order it made them: calls before this one made all theirs.
+    for (var i = 0; log[i] !== entry; i++) if (!log[i].control) log[i].settled = true;
+    drain(state, entry);
+    entry.settled = true;
+  }
+  handOver(state, serialise(message, state.build.fields));
+  drain(state);
+}
+
+// Hand over every reset/consent whose earlier calls are all settled (stopping at `stopAt`).
+// Nothing goes before the settings: until a way in has handed them over, they wait in `held`.
+function drain(state, stopAt) {
+  var log = state.log;
+  while (log.length && log[0] !== stopAt) {
+    var entry = log[0];
+    if (!entry.control && !entry.settled) return;
+    log.shift();
+    if (entry.id) delete state.byId[entry.id];
+    if (entry.control && state.owner) release(state, entry.control);
+    else if (entry.control) state.held.push(entry.control);
+  }
+}
+
+/** The settings went over: the resets/consents held back go now, then what is due. */
+export function releaseHeld(state) {
+  var held = state.held.splice(0);
+  for (var i = 0; i < held.length; i++) release(state, held[i]);
+  drain(state);
+}
+
+// A consent reports what the page gave and every provider seen; Python remembers and chooses.
+function release(state, control) {
+  var item = control;
+  if (control.type === 'consent') {
+    seeSdkProviders(state);
+    item = { type: 'consent', consent: { providers: state.providers.slice(), given: control.given } };
+  }
+  handOver(state, serialise(item, state.build.fields), true);
+}
+
+function seeProvider(state, consentManagement) {
+  var provider = consentManagement && consentManagement.provider;
+  if (typeof provider === 'string' && state.providers.indexOf(provider) === -1) {
+    state.providers.push(provider);
+  }
+}
+
+// The v3 SDK publishes its state per write key, consent provider included.
+function seeSdkProviders(state) {
+  try {
+    var globals = window.RudderStackGlobals || {};
+    Object.keys(globals).forEach(function (key) {
+      var sdk = globals[key] && globals[key].state;
+      var provider = sdk && sdk.consents && sdk.consents.provider && sdk.consents.provider.value;
+      seeProvider(state, { provider: provider });
+    });
+  } catch (e) {}
+}

@@ -1,0 +1,69 @@
+/* transport.js: hand items (JSON text) over to Python; queue them until it runs; say once if it
+ * never can. Python answers with batches that heap.js applies. */
+
+import { PREFIX } from './state.js';
+
+// Bounded: if the runtime never comes (blocked), a long-lived page must not grow forever. Past the
+// cap the oldest item that may go goes, with one warning; the settings, resets and consents stay.
+export var QUEUE_CAP = 1000;
+
+/** Hand one item over to Python (or queue it until Python runs). keep: the cap never drops it. */
+export function handOver(state, text, keep) {
+  if (text === null) return; // could not be serialised (serialise.js said so)
+  if (state.onHandOver) state.onHandOver(text);
+  if (state.receiver) return give(state, text);
+  if (state.failed) return; // nothing will ever take it (the error said why)
+  var queue = state.queue;
+  queue.push({ text: text, keep: !!keep });
+  if (queue.length <= QUEUE_CAP + 1) return; // + 1: the settings item
+  for (var i = 0; i < queue.length && queue[i].keep; i++) {}
+  if (i < queue.length) queue.splice(i, 1);
+  if (!state.capWarned) {
+    console.warn(PREFIX + QUEUE_CAP + ' messages wait for the Python runtime, which has not ' +
+      'started; the oldest are dropped from now on');
+  }
+  state.capWarned = true;
+}
+
+function give(state, text) {
+  try { state.receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
+}
+
+/** Python takes items now, through `receiver(text)`: what queued up goes first, in order. */
+export function running(state, receiver) {
+  state.receiver = receiver;
+  if (state.onRunning) state.onRunning();
+  var waiting = state.queue.splice(0);
+  for (var i = 0; i < waiting.length; i++) give(state, waiting[i].text);
+}
+
+/** The runtime could not start (its .wasm blocked or missing, or a Content-Security-Policy refuses
+ * it): one clear error naming the cause and the fix; from then on items are dropped. */
+export function fail(state, cause) {
+  if (state.failed || state.receiver) return;
+  state.failed = true;
+  state.queue.length = 0;
+  console.error(PREFIX + 'the Python runtime could not start (' + cause + '), so Heap gets no ' +
+    'events. Fix: serve ' + state.base + ' (the whole folder heap-device build wrote, .wasm as ' +
+    "application/wasm) and allow 'wasm-unsafe-eval' in the Content-Security-Policy (see " +
+    "docs/security.md; the PyScript build also needs 'unsafe-eval').");
+}
+
+var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
+
+/** Turn the browser's word that our runtime was refused (CSP) or aborted into fail(). */
+export function listenForFailures(state) {
+  window.addEventListener('securitypolicyviolation', function (e) {
+    // 'eval' stops PyScript only: a page's own refused eval must not count against the others.
+    if ((e.blockedURI === 'eval' && state.build.boot === 'pyscript') || e.blockedURI === 'wasm-eval') {
+      fail(state, "the page's Content-Security-Policy refused " + e.blockedURI + ' (' +
+        e.effectiveDirective + ')');
+    }
+  });
+  window.addEventListener('unhandledrejection', function (e) { // e.g. Emscripten's Aborted(...)
+    var why = String(e.reason && (e.reason.message || e.reason));
+    if (state.receiver || !OURS.test(why)) return;
+    fail(state, why);
+    e.preventDefault(); // said once, in our words, above
+  });
+}
