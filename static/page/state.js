@@ -24,6 +24,9 @@ export function createState(build, tag, base) {
     depth: 0, // > 0 inside one of our wrappers: a nested call is the same page call
     calling: null, // the message call being made now, until its message is known
     sdkReady: false, // the SDK has replayed all it buffered: nothing earlier will come
+    // RudderStack's Device Mode Transformations are on for our destination: a message made is on
+    // its way to the data plane, and what comes back (if anything) is handed over later.
+    sdkTransforms: false,
     held: [], // resets/consents due before a way in handed the settings over, in order
     providers: [], // every consent provider seen, in the order seen
     watched: [], // what window.rudderanalytics held, its methods wrapped (watch.js)
@@ -32,6 +35,7 @@ export function createState(build, tag, base) {
     owner: null,
     bothWarned: false,
     lastId: null, // the messageId last taken from the SDK (both ways in deliver each message)
+    lastWay: null, // and the way in it came through
     customIntegration: null,
 
     // Set by dev.js in dev builds only; null in a site's build.
