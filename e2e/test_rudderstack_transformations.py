@@ -3,7 +3,8 @@
 With ``shouldApplyDeviceModeTransformation`` on the Heap.io destination, the SDK v3 (its bundled
 build carries the DeviceModeTransformation plugin) does not hand the destination a message at
 once: it POSTs it to ``<dataPlaneUrl>/transform`` and hands over what comes back. Read from
-``dist/npm/modern/bundled/umd/index.js`` (``createPayload``, ``sendTransformedEventToDestinations``):
+``dist/npm/modern/bundled/umd/index.js`` (``createPayload``,
+``sendTransformedEventToDestinations``):
 
 - request: one message per POST, Basic auth with the write key, body
   ``{"metadata": {"Custom-Authorization": <token>}, "batch": [{"orderNo": <Date.now()>,
@@ -21,10 +22,13 @@ once: it POSTs it to ``<dataPlaneUrl>/transform`` and hands over what comes back
 
 import copy
 import json
+import subprocess
+import sys
 
 import pytest
 
-from e2e.rs_pages import HEAP_DEST, calls_through_marker, open_ready, order_page
+from e2e.conftest import REPO
+from e2e.rs_pages import HEAP_DEST, heap_calls_until, open_ready, order_page
 
 BUNDLE = "micropython"  # the default build (MicroPython in a worker): one page, many cases
 HTTP_ANSWERS = {"Denied": 404, "Bad Request": 400}  # events the data plane answers with an error
@@ -106,6 +110,7 @@ PAGE_CALLS = """() => {
     rudderanalytics.identify('u1');
     rudderanalytics.track('Checkout Step', {step: 2});
     rudderanalytics.track('Cart Bundle', {items: 3});
+    rudderanalytics.reset();
     rudderanalytics.track('Internal Ping');
     rudderanalytics.reset();
     rudderanalytics.track('Broken', {price: null});
@@ -113,10 +118,61 @@ PAGE_CALLS = """() => {
     rudderanalytics.track('Denied');
     rudderanalytics.identify('u2');
 }"""
+# The site's own transform (build --transform): it runs on what RudderStack's transformation
+# returned, so it sees the renamed and split events, and marks each track with the name it saw.
+SITE_TRANSFORM = """
+def transformEvent(event, metadata):
+    if event.get("type") == "track":
+        event["properties"]["site_saw"] = event["event"]
+    return event
+"""
+SITE_BUNDLE = "dmt-site-transform"
 
 
-@pytest.mark.parametrize("propagate", [True, False], ids=["propagate", "no-propagate"])
-def test_transformed_events_reach_heap_in_the_pages_order(page, site, watch, propagate):
+@pytest.fixture(scope="module")
+def site_transform_bundle(site, tmp_path_factory):
+    """The MicroPython worker build with SITE_TRANSFORM, beside the site's other bundles."""
+    source = tmp_path_factory.mktemp("dmt") / "site_rules.py"
+    source.write_text(SITE_TRANSFORM.lstrip("\n"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--dev", "--transform"]
+    cmd += [str(source), "--out", str(site.root / SITE_BUNDLE)]
+    subprocess.run(cmd, check=True, cwd=REPO)
+    return SITE_BUNDLE
+
+
+def expected_calls(propagate, site_transform):
+    def track(name, props=None):
+        props = dict(props or {})
+        if site_transform:
+            props["site_saw"] = name
+        return ["track", [name, props]]
+
+    failed_untransformed = [track("Broken"), track("Bad Request")] if propagate else []
+    return [
+        ["identify", ["u1"]],
+        track("Checkout Step Viewed", {"step": 2}),
+        track("Cart Item Added", {"items": 3}),  # one event became two, one messageId
+        track("Cart Viewed", {"items": 3}),
+        ["resetIdentity", []],
+        # Internal Ping: dropped by the transformation
+        ["resetIdentity", []],
+        *failed_untransformed,  # the transformation failed: propagateEventsUntransformedOnError
+        track("Denied"),  # 404: the SDK hands over the untransformed message, whatever the setting
+        ["identify", ["u2"]],
+    ]
+
+
+CASES = {
+    "propagate": (True, False),
+    "no-propagate": (False, False),
+    "propagate-then-site-transform": (True, True),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_transformed_events_reach_heap_in_the_pages_order(page, site, watch, request, case):
+    propagate, site_transform = CASES[case]
+    bundle = request.getfixturevalue("site_transform_bundle") if site_transform else BUNDLE
     transformer = DataPlaneTransformer(transform_event)
     page.route(site.origin + "/transform", transformer.route)
     dest = {
@@ -124,33 +180,32 @@ def test_transformed_events_reach_heap_in_the_pages_order(page, site, watch, pro
         "shouldApplyDeviceModeTransformation": True,
         "propagateEventsUntransformedOnError": propagate,
     }
-    # The SDK logs the failed transformations (a warning, or an error when it drops the event).
-    watch.expected_errors.append(r"DeviceModeTransformationPlugin.*Dropping the event")
-    open_ready(page, order_page(site, BUNDLE, destinations=[dest]))
-    calls = calls_through_marker(page, PAGE_CALLS)
-    failed_untransformed = [track("Broken"), track("Bad Request")] if propagate else []
-    assert calls == [
-        ["identify", ["u1"]],
-        track("Checkout Step Viewed", {"step": 2}),
-        track("Cart Item Added", {"items": 3}),
-        track("Cart Viewed", {"items": 3}),
-        # Internal Ping: dropped by the transformation
-        ["resetIdentity", []],
-        *failed_untransformed,
-        track("Denied"),  # 404: the SDK hands over the untransformed message
-        ["identify", ["u2"]],
+    # The SDK logs a transformation that failed when it drops the event; the browser logs the
+    # data plane's 400 and 404 answers.
+    watch.expected_errors += [
+        r"DeviceModeTransformationPlugin.*Dropping the event",
+        r"^Failed to load resource: the server responded with a status of (400|404)",
     ]
-    # Every message went through the data plane's transformer, once, with the SDK's format.
-    names = [r["body"]["batch"][0]["event"].get("event") for r in transformer.requests]
-    assert [n for n in names if n] == [
-        "Checkout Step",
-        "Cart Bundle",
-        "Internal Ping",
-        "Broken",
-        "Bad Request",
-        "Denied",
-        "marker",
+    open_ready(page, order_page(site, bundle, destinations=[dest]))
+    page.evaluate(PAGE_CALLS)
+    page.evaluate("rudderanalytics.track('marker')")  # through both transformations too
+    calls = heap_calls_until(page, "track", "marker")
+    assert calls[-1][1][0] == "marker"
+    assert calls[:-1] == expected_calls(propagate, site_transform)
+    # Every message went through the data plane's transformation once, in the SDK's format.
+    asked = [r["body"]["batch"][0]["event"] for r in transformer.requests]
+    assert [(e["type"], e.get("event") or e.get("userId")) for e in asked] == [
+        ("identify", "u1"),
+        ("track", "Checkout Step"),
+        ("track", "Cart Bundle"),
+        ("track", "Internal Ping"),
+        ("track", "Broken"),
+        ("track", "Bad Request"),
+        ("track", "Denied"),
+        ("identify", "u2"),
+        ("track", "marker"),
     ]
     first = transformer.requests[0]
     assert first["headers"]["authorization"].startswith("Basic ")
     assert first["body"]["batch"][0]["destinationIds"] == [HEAP_DEST["id"]]
+    assert sorted(first["body"]) == ["batch", "metadata"]
