@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 import mainthread  # noqa: E402  (bench/mainthread.py: Chromium's main-thread accounting)
 import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
+from e2e import served as local_server  # noqa: E402
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
-from heap_device.tools import server as local_server  # noqa: E402
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e import served as local_server
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
-from heap_device.tools import server as local_server
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from heap_device.tools import check, cli, server
+from e2e import served as server
+from heap_device.tools import check, cli
 from heap_device.tools.bundle import BOOTS
 from heap_device.tools.snippet import integrity, snippet_from
 
@@ -115,12 +116,25 @@ def test_nothing_at_the_base_url(local_site, capsys):
     )
 
 
+def test_a_page_without_the_tag_says_so(local_site, capsys):
+    s = local_site()
+    (s.root / "about.html").write_text("<!doctype html><title>About</title>", encoding="utf-8")
+    status, lines = s.check(s.url + "about.html", capsys=capsys)
+    assert status == 1
+    assert problems(lines) == [
+        "heap-device check: no tag: %sabout.html holds no heap-device <script> tag: paste the "
+        "tag heap-device build printed (saved as heap-device.tag.html beside the bundle) into "
+        "the page, before the RudderStack SDK; or give the bundle's URL (its --base-url) to "
+        "check the files" % s.url
+    ]
+
+
 @pytest.mark.parametrize(
     "suffix, served, words",
     [
         (".wasm", "application/octet-stream", "serve .wasm files as application/wasm"),
         (".mjs", "application/octet-stream", "serve .js and .mjs files as text/javascript"),
-        (".js", "text/plain", "serve .js and .mjs files as text/javascript"),
+        (".js", "text/plain", "serve .js"),
     ],
 )
 def test_wrong_mime_types(local_site, capsys, suffix, served, words):
@@ -129,6 +143,9 @@ def test_wrong_mime_types(local_site, capsys, suffix, served, words):
     assert status == 1
     found = problems(lines)
     assert found and all(("served as %s" % served) in line and words in line for line in found)
+    # heap-device.js is a classic script: only the modules are "modules".
+    entry = [line for line in found if "/heap-device.js is served" in line]
+    assert all("modules" not in line and "nosniff" in line for line in entry)
 
 
 def test_a_stale_tag_is_an_sri_mismatch(local_site, builds, capsys):
@@ -140,7 +157,9 @@ def test_a_stale_tag_is_an_sri_mismatch(local_site, builds, capsys):
     assert status == 1
     [line] = problems(lines)
     assert line.startswith("heap-device check: SRI mismatch: the page's tag's integrity sha384-")
-    assert "(%s)" % served in line and "heap-device snippet --from DIR" in line
+    assert "(%s)" % served in line
+    # The fix names the base URL the build was given (/heap), not the absolute one check used.
+    assert line.endswith("(heap-device snippet --from DIR --base-url /heap)")
     # The same given as --integrity, or as a tag file.
     wrong = integrity(b"another build")
     assert s.check(s.url + "heap", "--integrity", wrong, capsys=capsys)[0] == 1
@@ -356,10 +375,10 @@ def worker_build(builds, folder):
     text = adapter.read_text(encoding="utf-8")
     if '"boot": "worker"' not in text:
         adapter.write_text(text.replace('"boot": "%s"' % STRICT, '"boot": "worker"'), "utf-8")
-        (folder / check.WORKER_SCRIPT).write_text("// the worker's script\n", encoding="utf-8")
+        (folder / check.RUNTIME_SCRIPT).write_text("// the worker's script\n", encoding="utf-8")
         manifest = folder / "heap-device.files.json"
         names = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        manifest.write_text(json.dumps({"files": names + [check.WORKER_SCRIPT]}), "utf-8")
+        manifest.write_text(json.dumps({"files": names + [check.RUNTIME_SCRIPT]}), "utf-8")
     tag = snippet_from(folder, "/heap")
     (folder / "heap-device.tag.html").write_text(tag, encoding="utf-8")
     return tag
@@ -390,7 +409,7 @@ def test_a_worker_takes_the_policy_of_its_own_script(tmp_path, builds, capsys, p
     # are reported once); every other file with none.
     csp = {
         "/": {"Content-Security-Policy": policy},
-        "/heap/" + check.WORKER_SCRIPT: {"Content-Security-Policy": policy.replace("; ", ";")},
+        "/heap/" + check.RUNTIME_SCRIPT: {"Content-Security-Policy": policy.replace("; ", ";")},
     }
     site = server.start(tmp_path, pages={"/": page}, path_headers=csp)
     try:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from e2e.packs import unpack_modules
 from heap_device.tools import assets, cli
-from heap_device.tools.bundle import BOOTS, unpack_modules
+from heap_device.tools.bundle import BOOTS
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
 STRICT = next(b for b in BOOTS if b != "pyscript")
@@ -136,6 +137,14 @@ def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
     )
     assert (out / "heap-device.tag.html").read_text(encoding="utf-8") == result.stdout
     assert "wrote the micropython bundle" in result.stderr
+    # snippet --from remembers the base URL and options the build was given...
+    assert run("snippet", "--from", str(out)).stdout == result.stdout
+    # ...and what is given again wins.
+    again = run("snippet", "--from", str(out), "--options", '{"debug": true}').stdout
+    assert 'src="/heap/heap-device.js"' in again and "debug" in again and "trackPage" not in again
+    # A build without a tag remembers none (not the one before it).
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
+    one_line_error(run("snippet", "--from", str(out)), "built without --base-url", "--base-url")
 
 
 def test_build_checks_the_tag_before_writing_anything(tmp_path):
@@ -285,7 +294,9 @@ def test_build_never_deletes_what_it_did_not_write(tmp_path):
     assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
     for path, text in theirs.items():
         assert path.read_text(encoding="utf-8") == text
-    assert not (site / "pyscript" / "core.js").exists()  # the build's own file went
+    assert (site / "pyscript" / "core.js").exists()  # the build before is kept...
+    assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
+    assert not (site / "pyscript" / "core.js").exists()  # ...until the next one
 
 
 def test_rebuild_replaces_only_its_own_files(tmp_path):
@@ -295,7 +306,11 @@ def test_rebuild_replaces_only_its_own_files(tmp_path):
     )
     assert (out / "pyscript" / "core.js").is_file()
     assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
-    assert not (out / "pyscript").exists() and not (out / "heap-device.tag.html").exists()
+    # The build before is kept (a page cached with its tag still loads), its tag file is not...
+    assert (out / "pyscript" / "core.js").is_file() and not (out / "heap-device.tag.html").exists()
+    # ...and goes at the next build.
+    assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
+    assert not (out / "pyscript").exists()
     (out / "extra.txt").write_text("a user's file", encoding="utf-8")
     one_line_error(run("build", "--out", str(out)), "'extra.txt'")
     assert (out / "heap-device.js").is_file()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from heap_device.tools import server
+from e2e import served as server
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN
 
 REPO = Path(__file__).resolve().parent.parent
@@ -233,7 +233,7 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
             "heap/heap-device.js",
             "vendor/rudderstack.js",
             "heap-standin.js",
-            "demo/demo.js",
+            "demo/main.mjs",
         ):
             with urllib.request.urlopen(url + path) as answer:
                 assert answer.status == 200 and answer.read()
@@ -242,3 +242,24 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
     finally:
         demo.kill()
     assert demo.returncode == 0 and err == ""
+
+
+def test_the_installed_try_and_build_take_a_transform(installed):
+    """heap-device try and build --transform on the installed wheel (transform's addition)."""
+    home = installed
+    (home / "rules.py").write_text(
+        "def transformEvent(event, metadata):\n"
+        "    event['event'] = event['event'].upper()\n"
+        "    return event\n",
+        encoding="utf-8",
+    )
+    message = '{"type": "track", "event": "signed up", "properties": {"plan": "pro"}}'
+    tried = heap_device(home, "try", "--transform", "rules.py", input=message)
+    assert tried.returncode == 0, tried.stderr
+    assert tried.stdout.endswith('Heap calls\n  heap.track("SIGNED UP", {"plan":"pro"})\n')
+    (home / "bad.py").write_text("import typing\ndef transformEvent(e, m):\n    return e\n")
+    refused = heap_device(home, "build", "--out", "t/heap", "--transform", "bad.py")
+    assert refused.returncode == 2 and "bad.py:1: imports typing" in refused.stderr
+    assert not (home / "t").exists()
+    built = heap_device(home, "build", "--out", "t/heap", "--transform", "rules.py")
+    assert built.returncode == 0, built.stderr

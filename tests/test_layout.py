@@ -1,11 +1,12 @@
-"""The three rooms (README "How it is built"): imports flow tools -> browser -> core, never back,
-no import circles, and what ships to the browser holds no tooling.
+"""The three rooms (README "How it is built"): imports flow as the README's arrows say (browser ->
+core, tools -> core), never back, no import circles, and what ships to the browser holds no tooling.
 
 Read from the source with ``ast`` (nothing is imported), so a slip fails here before any browser
 runs: a tooling import in the core would otherwise be found only by a website's console.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,19 @@ import pytest
 from heap_device.tools.bundle import browser_modules
 
 PACKAGE = Path(__file__).resolve().parent.parent / "heap_device"
+README = PACKAGE.parent / "README.md"
 ROOMS = ("core", "browser", "tools")
+
+
+def _readme_arrows():
+    """{(room, room it imports)} as the README's "How it is built" draws them: **a → b**."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## How it is built", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"\*\*(\w+) → (\w+)\*\*", section))
+
+
 # Which rooms each room may import from (besides itself and the package's __init__).
-MAY_IMPORT = {"core": set(), "browser": {"core"}, "tools": {"core", "browser"}}
+MAY_IMPORT = {room: {b for a, b in _readme_arrows() if a == room} for room in ROOMS}
 # Standard-library and third-party modules that only CPython tooling uses; none may ship.
 TOOLING = {
     "argparse",
@@ -93,6 +104,17 @@ def test_imports_flow_one_way(room):
             if other not in (None, room) and other not in MAY_IMPORT[room]:
                 wrong.append("%s imports %s" % (module, target))
     assert wrong == []
+
+
+def test_the_readme_arrows_are_the_imports():
+    modules, edges = _graph()
+    used = {
+        (_room(module), _room(target))
+        for module in modules
+        for target in edges[module]
+        if _room(module) and _room(target) and _room(module) != _room(target)
+    }
+    assert _readme_arrows() == used
 
 
 def test_no_import_circles():

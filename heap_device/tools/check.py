@@ -2,13 +2,11 @@
 
 URL is a page of the site holding the heap-device tag (then the tag, the page's CSP and its origin
 are read from it), or the bundle's base URL. It fetches every file of the build (listed in the
-served ``heap-device.files.json``, else named by heap-device.js) and checks what a browser would
+served ``heap-device.files.json``, else named by its entry file) and checks what a browser would
 refuse: a missing file, a wrong MIME type, an SRI mismatch, missing cross-origin headers, and a
 Content-Security-Policy without the sources the runtime needs. Exit status 0 when sound, 1 if not.
 """
 
-import base64
-import hashlib
 import json
 import re
 import sys
@@ -18,9 +16,17 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from heap_device.tools import UsageError
-from heap_device.tools.bundle import BOOTS, RUNTIME_FILES
-from heap_device.tools.output import MANIFEST
+from heap_device.tools.bundle import (
+    BOOTS,
+    ENTRY,
+    RUNTIME_FILES,
+    RUNTIME_SCRIPT,
+    build_of,
+    is_entry_name,
+)
+from heap_device.tools.output import MANIFEST, TAG_FILE
 from heap_device.tools.snippet import check_base_url, parse_options
+from heap_device.tools.snippet import integrity as sri_of
 
 JS_TYPES = {
     "text/javascript",
@@ -34,9 +40,6 @@ TIMEOUT_S = 20
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # The boot that needs no 'unsafe-eval' (PyScript's core evaluates strings).
 STRICT_BOOT = next(b for b in BOOTS if b != "pyscript")
-# The worker build's worker script, beside heap-device.js (bundle.py writes it).
-WORKER_SCRIPT = "heap-device-runtime.js"
-BUILD_LINE = re.compile(r"^\s*var BUILD = (\{.*\});$", re.MULTILINE)
 
 
 class Fetched:
@@ -75,10 +78,6 @@ def origin_of(url):
     return "%s://%s" % (parts.scheme, parts.netloc)
 
 
-def sri_of(data, algorithm="sha384"):
-    return "%s-%s" % (algorithm, base64.b64encode(hashlib.new(algorithm, data).digest()).decode())
-
-
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -87,7 +86,8 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = {k.lower(): v for k, v in attrs if v is not None}
-        if tag == "script" and attrs.get("src", "").split("?")[0].endswith("heap-device.js"):
+        src = attrs.get("src", "").split("?")[0]
+        if tag == "script" and is_entry_name(src.rsplit("/", 1)[-1]):
             self.scripts.append(attrs)
         if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy":
             self.csp.append(attrs.get("content", ""))
@@ -178,14 +178,16 @@ def sources_allow(sources, url, page_origin):
     return any(source_allows(s, url, page_origin) for s in sources)
 
 
-def check_policy(text, where, build, base, page_origin, adapter_sri, report, in_worker=False):
+def check_policy(
+    text, where, build, base, page_origin, adapter_sri, report, in_worker=False, entry=ENTRY
+):
     """Report what in one policy would stop the runtime.
 
     ``in_worker``: the policy of the worker script's own response, which binds the worker (its
     'self' is the bundle's origin; it loads the runtime's modules, not heap-device.js).
     """
     policy = parse_policy(text)
-    adapter = base + ("/" if in_worker else "/heap-device.js")
+    adapter = base + "/" + ("" if in_worker else entry)
     if in_worker:
         page_origin = origin_of(base)
     boot = build.get("boot")
@@ -196,7 +198,7 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report, in_
             if adapter_sri not in script and not any(k.startswith("'nonce-") for k in keywords):
                 report(
                     f"{where}: {name} uses 'strict-dynamic', which ignores host sources: add "
-                    f"'{adapter_sri}' (heap-device.js's hash) to {name}"
+                    f"'{adapter_sri}' ({entry}'s hash) to {name}"
                 )
         elif not sources_allow(script, adapter, page_origin):
             report(
@@ -224,7 +226,7 @@ def check_policy(text, where, build, base, page_origin, adapter_sri, report, in_
         # from a blob: URL that imports the runtime script.
         name, worker = effective(policy, "worker-src")
         if origin_of(base) == page_origin:
-            needed, source = base + "/" + WORKER_SCRIPT, "'self'"
+            needed, source = base + "/" + RUNTIME_SCRIPT, "'self'"
         else:
             needed, source = "blob:%s/" % page_origin, "blob:"
         if worker is not None and not sources_allow(worker, needed, page_origin):
@@ -254,10 +256,13 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
         report(f"cannot reach {url} ({first.error}): check the URL and that the site is up")
         return _verdict(problems, out)
     page = page_tag = None
+    untagged = False  # URL is a page that holds no heap-device tag
     if first.status == 200 and first.mime() == "text/html":
         found = parse_html(first.body.decode("utf-8", "replace"))
-        if found.scripts:  # else a folder listing, say: URL is the bundle's base URL
+        if found.scripts:  # else a page without the tag, or a folder listing (the base URL)
             page, page_tag = first, found.scripts[0]
+        else:
+            untagged = True
     if page is None and page_url is not None:
         page = fetch(page_url)
         if page.status != 200:
@@ -266,46 +271,55 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
             )
             page = None
     if page_tag is not None:
-        base = urljoin(url, page_tag["src"]).split("?")[0].rsplit("/", 1)[0]
+        base, entry_name = _split_src(urljoin(url, page_tag["src"]))
     else:
-        base = url.split("?")[0].rstrip("/")
-        if base.endswith("/heap-device.js"):
-            base = base.rsplit("/", 1)[0]
+        base, entry_name = url.split("?")[0].rstrip("/"), None
+        if is_entry_name(base.rsplit("/", 1)[-1]):
+            base, entry_name = _split_src(base)
     page_origin = origin_of(page.url) if page is not None else None
     cross = page_origin is not None and origin_of(base) != page_origin
     asked_from = page_origin if cross else None
 
-    adapter = fetch(base + "/heap-device.js", asked_from)
+    manifest = _manifest_of(base, asked_from)
+    entry_name = entry_name or manifest.get("entry") or ENTRY
+    adapter = fetch(base + "/" + entry_name, asked_from)
     if adapter.status != 200:
-        report(
-            f"missing: {base}/heap-device.js answered {adapter.status or adapter.error}: "
-            f"upload the folder heap-device build wrote so that it is served at {base}/"
-        )
+        if untagged and not manifest:
+            report(
+                f"no tag: {url} holds no heap-device <script> tag: paste the tag heap-device "
+                f"build printed (saved as {TAG_FILE} beside the bundle) into the page, before "
+                "the RudderStack SDK; or give the bundle's URL (its --base-url) to check the files"
+            )
+        else:
+            report(
+                f"missing: {base}/{entry_name} answered {adapter.status or adapter.error}: "
+                f"upload the folder heap-device build wrote so that it is served at {base}/"
+            )
         return _verdict(problems, out)
-    build = _build_of(adapter.body)
+    build = build_of(adapter.body.decode("utf-8", "replace"))
     if build is None:
         report(
-            f"{base}/heap-device.js is not a heap-device build's adapter: upload the folder "
+            f"{base}/{entry_name} is not a heap-device build's adapter: upload the folder "
             "heap-device build wrote, not static/heap-device.js"
         )
         return _verdict(problems, out)
     adapter_sri = sri_of(adapter.body)
-    files = _files_of(base, build, asked_from)
+    fix_base = _base_url_to_suggest(base, manifest, page_origin)
+    files = _files_of(manifest, entry_name, build)
     worker_script = None
     for name in files:
-        got = adapter if name == "heap-device.js" else fetch(base + "/" + name, asked_from)
-        _check_file(base, name, got, asked_from, build, page, report)
-        if name == WORKER_SCRIPT and got.status == 200:
+        got = adapter if name == entry_name else fetch(base + "/" + name, asked_from)
+        _check_file(base, name, got, asked_from, build, page, report, entry_name)
+        if name == RUNTIME_SCRIPT and got.status == 200:
             worker_script = got
 
-    if page_tag is not None:
-        _check_tag(page_tag, base, page_origin, adapter.body, report, "the page's tag")
-    if tag is not None:
-        _check_tag(tag, base, page_origin, adapter.body, report, "the --tag")
+    for given, where in ((page_tag, "the page's tag"), (tag, "the --tag")):
+        if given is not None:
+            _check_tag(given, base, entry_name, page_origin, adapter.body, report, where, fix_base)
     if integrity is not None and not _sri_matches(integrity, adapter.body):
         report(
-            f"SRI mismatch: {integrity} is not the served heap-device.js ({adapter_sri}): "
-            f"print the tag of what you uploaded: heap-device snippet --from DIR --base-url {base}"
+            f"SRI mismatch: {integrity} is not the served {entry_name} ({adapter_sri}): print "
+            f"the tag of what you uploaded: heap-device snippet --from DIR --base-url {fix_base}"
         )
     if page is not None:
         policies = [(p, "Content-Security-Policy header") for p in _policies(page)]
@@ -314,7 +328,9 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
             for p in parse_html(page.body.decode("utf-8", "replace")).csp
         ]
         for text, where in policies:
-            check_policy(text, where, build, base, page_origin, adapter_sri, report)
+            check_policy(
+                text, where, build, base, page_origin, adapter_sri, report, entry=entry_name
+            )
     # A worker started from its URL (the bundle on the page's origin) takes the policy of its
     # script's own response; a blob: worker (another origin) takes the page's, checked above.
     if build.get("boot") == "worker" and worker_script is not None and not cross:
@@ -322,8 +338,10 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
         for text in _policies(worker_script):
             if " ".join(text.split()) in page_policies:
                 continue  # the page's own, said once above (same origin: same meaning)
-            where = f"{WORKER_SCRIPT}'s Content-Security-Policy header (the worker's policy)"
-            check_policy(text, where, build, base, page_origin, adapter_sri, report, True)
+            where = f"{RUNTIME_SCRIPT}'s Content-Security-Policy header (the worker's policy)"
+            check_policy(
+                text, where, build, base, page_origin, adapter_sri, report, True, entry_name
+            )
     return _verdict(problems, out, len(files), base)
 
 
@@ -350,34 +368,47 @@ def _read_tag(path):
     scripts = parse_html(text).scripts
     if not scripts:
         raise UsageError(
-            f"--tag {path!r} holds no <script src=.../heap-device.js> tag: give the file "
+            f"--tag {path!r} holds no heap-device <script> tag: give the file "
             "heap-device build saved (heap-device.tag.html)"
         )
     return scripts[0]
 
 
-def _build_of(body):
-    match = BUILD_LINE.search(body.decode("utf-8", "replace"))
-    if not match:
-        return None
-    try:
-        build = json.loads(match.group(1))
-    except ValueError:
-        return None
-    return build if isinstance(build, dict) and "runtime" in build else None
+def _split_src(src):
+    """(base URL, entry file name) of the URL a tag loads."""
+    base, name = src.split("?")[0].rsplit("/", 1)
+    return base, name
 
 
-def _files_of(base, build, asked_from):
-    """The build's files: its served manifest, else what heap-device.js names."""
+def _manifest_of(base, asked_from):
+    """The build's served manifest as a dict ({} when it is not served or not readable)."""
     listed = fetch(base + "/" + MANIFEST, asked_from)
-    if listed.status == 200:
-        try:
-            names = json.loads(listed.body)["files"]
-            if isinstance(names, list) and all(isinstance(n, str) for n in names):
-                return sorted(n for n in names if not n.endswith(".tag.html"))
-        except (ValueError, KeyError, TypeError):
-            pass
-    names = ["heap-device.js"]
+    if listed.status != 200:
+        return {}
+    try:
+        manifest = json.loads(listed.body)
+    except ValueError:
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _base_url_to_suggest(base, manifest, page_origin):
+    """The --base-url a fix should name: the build's own, else the path on the page's origin."""
+    tag = manifest.get("tag")
+    if isinstance(tag, dict) and isinstance(tag.get("base_url"), str):
+        return tag["base_url"]
+    if page_origin is not None and origin_of(base) == page_origin:
+        return urlsplit(base).path or "/"
+    return base
+
+
+def _files_of(manifest, entry_name, build):
+    """The build's files: its manifest's, else what its entry file names."""
+    names = manifest.get("files")
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        listed = [n for n in names if n != TAG_FILE]
+        return sorted(set(listed) | {entry_name})
+    names = [entry_name]
     names += ["heap_device/" + m for m in build.get("modules", []) if isinstance(m, str)]
     runtime = build.get("runtime")
     names += [runtime + "/" + n for n in RUNTIME_FILES.get(runtime, (None, ()))[1]]
@@ -386,7 +417,27 @@ def _files_of(base, build, asked_from):
     return names
 
 
-def _check_file(base, name, got, asked_from, build, page, report):
+def type_problem(name, mime, entry_name):
+    """What is wrong with serving the file ``name`` as ``mime``, and the fix (None: nothing)."""
+    if name.endswith(".wasm") and mime != "application/wasm":
+        return (
+            "serve .wasm files as application/wasm (browsers refuse to stream-compile anything "
+            "else)"
+        )
+    if name.endswith((".js", ".mjs")) and mime not in JS_TYPES:
+        if name == entry_name:  # the tag's classic script
+            return (
+                "serve .js files as text/javascript (browsers refuse a script of another type "
+                "when the server sends X-Content-Type-Options: nosniff, and some types always)"
+            )
+        return (
+            "serve .js and .mjs files as text/javascript (browsers refuse modules of any other "
+            "type)"
+        )
+    return None
+
+
+def _check_file(base, name, got, asked_from, build, page, report, entry_name):
     url = base + "/" + name
     if got.status != 200:
         report(
@@ -395,16 +446,9 @@ def _check_file(base, name, got, asked_from, build, page, report):
         )
         return
     mime = got.mime()
-    if name.endswith(".wasm") and mime != "application/wasm":
-        report(
-            f"wrong type: {url} is served as {mime or 'no type'}: serve .wasm files as "
-            "application/wasm (browsers refuse to stream-compile anything else)"
-        )
-    if name.endswith((".js", ".mjs")) and mime not in JS_TYPES:
-        report(
-            f"wrong type: {url} is served as {mime or 'no type'}: serve .js and .mjs files as "
-            "text/javascript (browsers refuse modules of any other type)"
-        )
+    wrong = type_problem(name, mime, entry_name)
+    if wrong:
+        report(f"wrong type: {url} is served as {mime or 'no type'}: {wrong}")
     if asked_from is not None:
         allowed = got.header("Access-Control-Allow-Origin")
         if allowed not in ("*", asked_from):
@@ -414,7 +458,7 @@ def _check_file(base, name, got, asked_from, build, page, report):
                 "(or *) with the bundle's files"
             )
     coep = (page.header("Cross-Origin-Embedder-Policy") or "") if page is not None else ""
-    if build.get("boot") == "worker" and name == WORKER_SCRIPT and coep:
+    if build.get("boot") == "worker" and name == RUNTIME_SCRIPT and coep:
         if not got.header("Cross-Origin-Embedder-Policy"):
             report(
                 f"cross-origin: the page sends Cross-Origin-Embedder-Policy: {coep}, so the "
@@ -430,7 +474,7 @@ def _sri_matches(integrity, body):
     return False
 
 
-def _check_tag(tag, base, page_origin, body, report, where):
+def _check_tag(tag, base, entry_name, page_origin, body, report, where, fix_base):
     src = tag.get("src", "")
     try:
         check_base_url(src.rsplit("/", 1)[0] or "/")
@@ -438,9 +482,9 @@ def _check_tag(tag, base, page_origin, body, report, where):
         report(f"{where}: {str(exc).replace('--base-url', 'src')}")
     if where == "the --tag":
         resolved = urljoin((page_origin or base) + "/", src)
-        if resolved.split("?")[0] != base + "/heap-device.js":
+        if resolved.split("?")[0] != base + "/" + entry_name:
             report(
-                f"{where} loads {resolved}, not the checked {base}/heap-device.js: check the "
+                f"{where} loads {resolved}, not the checked {base}/{entry_name}: check the "
                 "URL the tag points to, or print the tag for this URL (heap-device snippet)"
             )
     integrity = tag.get("integrity")
@@ -448,9 +492,9 @@ def _check_tag(tag, base, page_origin, body, report, where):
         report(f"{where} has no integrity: use the tag heap-device build printed")
     elif not _sri_matches(integrity, body):
         report(
-            f"SRI mismatch: {where}'s integrity {integrity} is not the served heap-device.js "
+            f"SRI mismatch: {where}'s integrity {integrity} is not the served {entry_name} "
             f"({sri_of(body)}), so the browser refuses it: put the tag of the build you uploaded "
-            f"in the page (heap-device snippet --from DIR --base-url {base})"
+            f"in the page (heap-device snippet --from DIR --base-url {fix_base})"
         )
     if integrity is not None and tag.get("crossorigin") is None:
         report(f'{where} lacks crossorigin="anonymous", which SRI needs: add it')

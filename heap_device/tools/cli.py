@@ -5,13 +5,18 @@ import sys
 
 from heap_device.tools import UsageError, assets
 from heap_device.tools.bundle import BOOTS, RUNTIMES, build
-from heap_device.tools.output import add_file
-from heap_device.tools.snippet import TAG_FILE, check_base_url, parse_options, snippet_from
+from heap_device.tools.output import save_tag
+from heap_device.tools.snippet import check_base_url, parse_options, snippet_from
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit status 2 (argparse would print the usage too)
         raise UsageError(message)
+
+
+RUNTIME_HELP = (
+    "the Python interpreter: micropython (default, ~240 KB gzip) or pyodide (full CPython, ~6 MB)"
+)
 
 
 def _port(text):
@@ -50,7 +55,7 @@ def _parser():
     b.add_argument("--out", required=True, help="folder to write (created if missing)")
     b.add_argument("--base-url", help="URL the folder is served at (e.g. /heap): prints the tag")
     b.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
-    b.add_argument("--runtime", choices=RUNTIMES, default="micropython")
+    b.add_argument("--runtime", choices=RUNTIMES, default="micropython", help=RUNTIME_HELP)
     b.add_argument("--boot", choices=BOOTS, default=BOOTS[0], help="how the runtime starts")
     b.add_argument("--dev", action="store_true", help="add what only the demo and tests use")
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
@@ -58,8 +63,13 @@ def _parser():
     b.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     s = commands.add_parser("snippet", help="print the <script> tag of a build")
     s.add_argument("--from", dest="folder", required=True, help="the folder build wrote")
-    s.add_argument("--base-url", required=True, help="URL of that folder, e.g. /heap")
-    s.add_argument("--options", help='tag options as JSON, e.g. \'{"sdk": "classic"}\'')
+    s.add_argument(
+        "--base-url", help="URL of that folder, e.g. /heap (default: the one build was given)"
+    )
+    s.add_argument(
+        "--options",
+        help='tag options as JSON, e.g. \'{"sdk": "classic"}\' (default: those build was given)',
+    )
     c = commands.add_parser("check", help="check a deployed bundle (files, types, headers, SRI)")
     c.add_argument("url", help="a page holding the tag, or the bundle's URL (its --base-url)")
     c.add_argument("--tag", help="a file holding the tag (heap-device.tag.html): checks its SRI")
@@ -71,10 +81,16 @@ def _parser():
     t.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     t.add_argument("--destination-id", help="the destinationId metadata(event) gives")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
-    d.add_argument("--port", type=_port, default=8000)
-    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument(
+        "--port", type=_port, default=8000, help="port to serve on (default 8000; 0: any free)"
+    )
+    d.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1: this machine only; 0.0.0.0: every network)",
+    )
     d.add_argument("--app-id", help="your Heap environment ID (default: offline Heap stand-in)")
-    d.add_argument("--runtime", choices=RUNTIMES, default="micropython")
+    d.add_argument("--runtime", choices=RUNTIMES, default="micropython", help=RUNTIME_HELP)
     d.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     d.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     return parser
@@ -97,7 +113,7 @@ def _build(args):
         )
         return
     tag = snippet_from(out, args.base_url, args.options)
-    add_file(out, TAG_FILE, tag.encode("utf-8"))
+    save_tag(out, tag, args.base_url, args.options)
     sys.stdout.write(tag)
 
 

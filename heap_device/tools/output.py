@@ -1,8 +1,10 @@
 """Writing a build's output folder without touching what the build did not write.
 
-Each build leaves a manifest (``heap-device.files.json``: the files it wrote). A rebuild replaces
-and removes only the files listed there; a folder holding anything else is refused unless
-``--force`` (then the build writes beside those files and still deletes none of them).
+Each build leaves a manifest (``heap-device.files.json``): the files it wrote, its entry file (the
+one the tag loads), the files of the build before it that it keeps, and the tag's base URL and
+options when it printed one. A rebuild replaces and removes only files listed there; a folder
+holding anything else is refused unless ``--force`` (then the build writes beside those files and
+still deletes none of them).
 """
 
 import json
@@ -13,6 +15,9 @@ from pathlib import Path, PurePosixPath
 from heap_device.tools import UsageError, assets
 
 MANIFEST = "heap-device.files.json"  # served too: `heap-device check` reads it
+TAG_FILE = "heap-device.tag.html"  # the tag build printed, saved beside the bundle
+# The entry's name in builds from before content-addressed names (still read, never written).
+LEGACY_ENTRY = "heap-device.js"
 EXAMPLE = "e.g. --out site/heap"
 
 
@@ -58,18 +63,64 @@ def writable_folder(out):
     return out
 
 
-def written_before(out):
-    """The files an earlier build listed in ``out``'s manifest (safe relative paths only)."""
+def read_manifest(out):
+    """The manifest of the build in ``out`` as a dict ({} when none can be read)."""
     try:
-        names = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _safe_names(names):
     safe = set()
     for name in names if isinstance(names, list) else []:
         path = PurePosixPath(name) if isinstance(name, str) else None
         if path and not path.is_absolute() and ".." not in path.parts and name != MANIFEST:
             safe.add(name)
     return safe
+
+
+def _previous_of(manifest):
+    previous = manifest.get("previous")
+    return previous if isinstance(previous, dict) else {}
+
+
+def written_before(out):
+    """The files an earlier build listed in ``out``'s manifest (its own and the one it kept)."""
+    manifest = read_manifest(out)
+    return _safe_names(manifest.get("files")) | _safe_names(_previous_of(manifest).get("files"))
+
+
+def entry_file(folder):
+    """The entry file of the build in ``folder`` (the file the tag loads); UsageError if none."""
+    folder = Path(folder)
+    name = read_manifest(folder).get("entry")
+    if isinstance(name, str) and name in _safe_names([name]) and (folder / name).is_file():
+        return folder / name
+    if (folder / LEGACY_ENTRY).is_file():  # a build from before content-addressed names
+        return folder / LEGACY_ENTRY
+    raise UsageError(
+        f"--from {str(folder)!r} holds no heap-device build ({MANIFEST} names no entry file that "
+        "is there): name the folder heap-device build wrote (its --out)"
+    )
+
+
+def next_manifest(old, files, entry):
+    """(the manifest of a new build of ``files``, the earlier files it removes).
+
+    The new build keeps the files of the one before it that its tag loads (a page cached with the
+    old tag still works) and removes what is older. ``old`` is the folder's manifest ({}: none).
+    """
+    new = set(files)
+    current = _safe_names(old.get("files"))
+    older = _safe_names(_previous_of(old).get("files"))
+    kept = sorted(name for name in current - new if name != TAG_FILE)
+    manifest = {"entry": entry, "files": sorted(new)}
+    if kept:
+        manifest["previous"] = {"entry": old.get("entry", LEGACY_ENTRY), "files": kept}
+    remove = (older | current) - new - set(kept)
+    return manifest, remove
 
 
 def _files_in(out):
@@ -80,8 +131,11 @@ def _files_in(out):
     return sorted(found)
 
 
-def write_bundle(out, files, force=False):
-    """Write ``files`` ({relative path: bytes or source Path}) into ``out``; returns the folder."""
+def write_bundle(out, files, entry, force=False):
+    """Write ``files`` ({relative path: bytes or source Path}) into ``out``; returns the folder.
+
+    ``entry`` is the file the tag loads; the manifest names it (entry_file reads it back).
+    """
     out = writable_folder(out)
     before = written_before(out)
     foreign = [name for name in _files_in(out) if name != MANIFEST and name not in before]
@@ -91,7 +145,8 @@ def write_bundle(out, files, force=False):
             f"name a new or empty folder, such as {str(Path(out, 'heap'))!r}, "
             "or pass --force to write beside them"
         )
-    for name in sorted(before - set(files)):  # an earlier build's files this one does not have
+    manifest, remove = next_manifest(read_manifest(out), files, entry)
+    for name in sorted(remove):
         target = out / name
         if target.is_file() or target.is_symlink():
             target.unlink()
@@ -103,19 +158,34 @@ def write_bundle(out, files, force=False):
             target.write_bytes(source)
         else:
             shutil.copyfile(source, target)
-    _write_manifest(out, set(files))
+    _write_manifest(out, manifest)
     return out
 
 
-def add_file(out, name, data):
-    """Write one more file of this build (the saved tag) and list it in the manifest."""
+def save_tag(out, tag, base_url, options_text):
+    """Save the tag beside the build and remember its base URL and options (for snippet)."""
     out = Path(out)
-    (out / name).write_bytes(data)
-    _write_manifest(out, written_before(out) | {name})
+    (out / TAG_FILE).write_text(tag, encoding="utf-8")
+    manifest = read_manifest(out)
+    manifest["files"] = sorted(_safe_names(manifest.get("files")) | {TAG_FILE})
+    manifest["tag"] = {"base_url": base_url, "options": options_text}
+    _write_manifest(out, manifest)
 
 
-def _write_manifest(out, names):
-    text = json.dumps({"files": sorted(names)}, indent=1) + "\n"
+def remembered_tag(folder):
+    """(base URL, options JSON text or None) the build in ``folder`` printed its tag with."""
+    tag = read_manifest(folder).get("tag")
+    if not isinstance(tag, dict):
+        return None, None
+    base_url, options = tag.get("base_url"), tag.get("options")
+    return (
+        base_url if isinstance(base_url, str) else None,
+        options if isinstance(options, str) else None,
+    )
+
+
+def _write_manifest(out, manifest):
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
     (out / MANIFEST).write_text(text, encoding="utf-8")
 
 

@@ -3,7 +3,8 @@
 It serves a folder with the MIME types a bundle needs (browsers refuse ``.mjs`` and ``.wasm``
 served with the wrong type), the Heap stand-in at ``/heap-standin.js``, and is the RudderStack
 data plane: POST ``/v1/*`` is answered 200 and kept, GET ``/__dataplane?since=N`` returns what was
-kept as JSON. Tests of ``heap-device check`` configure it wrong on purpose (``types``, ``headers``).
+kept as JSON. What only tests and the bench add to it (headers and MIME types set wrong on
+purpose, a list of requests, a background thread) lives in ``e2e/served.py``, outside the wheel.
 """
 
 import json
@@ -76,14 +77,10 @@ class Handler(SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in self.server.headers.items():
-            self.send_header(name, value)
-        for name, value in self.server.path_headers.get(urlsplit(self.path).path, {}).items():
-            self.send_header(name, value)
         super().end_headers()
 
     def guess_type(self, path):
-        for suffix, kind in self.server.types.items():
+        for suffix, kind in BUNDLE_TYPES.items():
             if str(path).endswith(suffix):
                 return kind
         return super().guess_type(path)
@@ -101,8 +98,6 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         url = urlsplit(self.path)
-        if self.server.fetched is not None:
-            self.server.fetched.append(url.path)
         page = self.server.pages.get(url.path)
         if page is not None:
             self._send(200, "text/html; charset=utf-8", page)
@@ -138,48 +133,22 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def make_server(
-    root,
-    host="127.0.0.1",
-    port=0,
-    pages=None,
-    mounts=None,
-    headers=None,
-    types=None,
-    limit=None,
-    note_gets=False,
-    path_headers=None,
+    root, host="127.0.0.1", port=0, pages=None, mounts=None, limit=None, handler=Handler
 ):
     """Bind a server for ``root`` (not yet serving); OSError if the address cannot be used.
 
-    ``types`` (suffix -> MIME type) and ``headers`` (sent on every answer; ``path_headers``: on
-    the answers for one path, {path: {name: value}}) are added to ours;
-    ``limit``: data plane events kept; ``note_gets``: GET paths listed in server.fetched (bench).
+    ``pages``: {path: HTML bytes}; ``mounts``: {path: file, or "/prefix/": folder};
+    ``limit``: data plane events kept; ``handler``: a Handler subclass.
     """
     server_class = ThreadingHTTPServer
     if ":" in host:  # an IPv6 address such as ::1
         server_class = type("Server6", (ThreadingHTTPServer,), {"address_family": AF_INET6})
-    server = server_class((host, port), partial(Handler, directory=str(root)))
+    server = server_class((host, port), partial(handler, directory=str(root)))
     server.daemon_threads = True
     server.pages = dict(pages or {})
     server.mounts = {STANDIN_PATH: STANDIN, **(mounts or {})}
-    server.headers = dict(headers or {})
-    server.path_headers = dict(path_headers or {})
-    server.types = {**BUNDLE_TYPES, **(types or {})}
     server.dataplane = DataPlane(limit)
-    server.fetched = [] if note_gets else None
     shown = "[%s]" % host if ":" in host else host
     server.origin = "http://%s:%d" % (shown, server.server_address[1])
     server.url = server.origin + "/"
     return server
-
-
-def start(root, **options):
-    """A server for ``root`` on a free 127.0.0.1 port, serving from a background thread."""
-    server = make_server(root, **options)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def stop(server):
-    server.shutdown()
-    server.server_close()

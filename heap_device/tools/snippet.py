@@ -1,24 +1,24 @@
-"""The <script> tag a website adds: the SRI hash of a built heap-device.js, options checked."""
+"""The <script> tag a website adds: the SRI hash of a build's entry file, options checked."""
 
 import base64
 import hashlib
 import json
-from pathlib import Path
 
 from heap_device.core import settings
 from heap_device.core.errors import HeapDeviceError
 from heap_device.tools import UsageError
 from heap_device.tools.assets import TEMPLATES
+from heap_device.tools.output import entry_file, remembered_tag
 
-TAG_FILE = "heap-device.tag.html"  # where build saves the tag beside the bundle
 BASE_URL_EXAMPLE = "e.g. /heap or https://cdn.example.com/heap"
 
 
-def integrity(data):
-    """Subresource Integrity value (sha384) of a file's bytes (or text, as UTF-8)."""
+def integrity(data, algorithm="sha384"):
+    """Subresource Integrity value (sha384 unless told) of a file's bytes (or text, as UTF-8)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+    digest = hashlib.new(algorithm, data).digest()
+    return algorithm + "-" + base64.b64encode(digest).decode("ascii")
 
 
 def check_base_url(base_url):
@@ -54,21 +54,28 @@ def parse_options(options_text):
     return options
 
 
-def snippet_from(folder, base_url, options_text=None):
-    """The tag for the build in ``folder``: the SRI of the heap-device.js found there."""
-    adapter = Path(folder) / "heap-device.js"
-    try:
-        data = adapter.read_bytes()
-    except OSError:
-        raise UsageError(
-            f"--from {str(folder)!r} holds no heap-device.js: name the folder heap-device build "
-            "wrote (its --out)"
-        ) from None
-    return render_tag(data, base_url, options_text)
+def snippet_from(folder, base_url=None, options_text=None):
+    """The tag for the build in ``folder``: the SRI of its entry file as found there.
+
+    Without ``base_url`` or ``options_text``, those the build printed its tag with are used.
+    """
+    entry = entry_file(folder)
+    remembered_url, remembered_options = remembered_tag(folder)
+    if base_url is None:
+        base_url = remembered_url
+        if base_url is None:
+            raise UsageError(
+                f"--from {str(folder)!r} was built without --base-url: give --base-url "
+                f"({BASE_URL_EXAMPLE})"
+            )
+    if options_text is None:
+        options_text = remembered_options
+    name = entry.relative_to(folder).as_posix()
+    return render_tag(entry.read_bytes(), name, base_url, options_text)
 
 
-def render_tag(adapter_bytes, base_url, options_text=None):
-    """The <script> tag for the given heap-device.js bytes, served from ``base_url``."""
+def render_tag(entry_bytes, entry_name, base_url, options_text=None):
+    """The <script> tag for the given entry file's bytes, served from ``base_url``."""
     import jinja2
 
     check_base_url(base_url)
@@ -79,8 +86,8 @@ def render_tag(adapter_bytes, base_url, options_text=None):
         keep_trailing_newline=True,
     )
     return env.get_template("snippet.html").render(
-        src=base_url.rstrip("/") + "/heap-device.js",
-        integrity=integrity(adapter_bytes),
+        src=base_url.rstrip("/") + "/" + entry_name,
+        integrity=integrity(entry_bytes),
         options=None if options is None else json.dumps(options, separators=(",", ":")),
     )
 

@@ -6,7 +6,9 @@
  *   __heapLoadCount   how many times a heap.js arrived (Heap must load once)
  *   __heapLoadedWith  the stub's appid, envId, config and clientConfig
  *   __heapLoadedAt, __firstCallAt, __lastCallAt   performance.now() marks (demo timeline, bench)
- *   __heapNotPlain    calls given an object that is not a plain one (a Python proxy, say) */
+ *   __heapNotPlain    calls given an object that is not a plain one (a Python proxy, say)
+ * and says it arrived with a window event, "heap-standin:loaded" ({t}: when), once it has replayed
+ * the queue (the demo's start-up timeline listens for it). */
 (function () {
   'use strict';
   var calls = (window.__heapCalls = window.__heapCalls || []);
@@ -41,4 +43,5 @@
   }
   (window.heapReadyCb || []).forEach(function (entry) { entry.fn(); });
   window.heapReadyCb = [];
+  window.dispatchEvent(new CustomEvent('heap-standin:loaded', { detail: { t: window.__heapLoadedAt } }));
 })();

@@ -34,13 +34,15 @@ export function startRuntime(state) {
   worker.onmessage = function (e) {
     if (!Array.isArray(e.data)) return fail(state, e.data && e.data.failed);
     var batches = e.data;
-    if (!state.receiver) { // the first answer: Python runs
+    // The first answer: Python runs.
+    if (!state.receiver) {
       applyBatch(batches.shift());
       running(state, post);
     }
     for (var i = 0; i < batches.length; i++) applyBatch(batches[i]);
   };
-  worker.onerror = function (e) { // the worker itself did not start (CSP, no module workers)
+  // The worker itself did not start (CSP, no module workers).
+  worker.onerror = function (e) {
     if (e.preventDefault) e.preventDefault();
     if (state.receiver || state.failed) return;
     worker.terminate();

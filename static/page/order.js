@@ -32,7 +32,8 @@ export function logCall(state, name, args) {
     state.log.push({ control: { type: 'consent', given: given } });
   }
   if (name === 'load') seeProvider(state, args[2] && args[2].consentManagement);
-  drain(state); // a reset with nothing unsettled before it goes now, before the SDK acts on it
+  // a reset with nothing unsettled before it goes now, before the SDK acts on it
+  drain(state);
   return null;
 }
 
@@ -43,7 +44,8 @@ function link(state, type, args, entry) {
   for (var i = type === 'page' ? 0 : 1; i <= last && i < args.length; i++) {
     if (typeof args[i] === 'function') { args[i] = linked(state, entry, args[i]); return; }
   }
-  if (type === 'group' && !args.length) { entry.settled = true; return; } // v1.1 makes no message
+  // v1.1 makes no message
+  if (type === 'group' && !args.length) { entry.settled = true; return; }
   args[Math.min(args.length, last)] = linked(state, entry, null);
 }
 
@@ -54,7 +56,8 @@ function linked(state, entry, pageCallback) {
     var id = made && (made.messageId || (made.message && made.message.messageId));
     if (!entry.id && typeof id === 'string') { entry.id = id; state.byId[id] = entry; }
     if (state.calling === entry) state.calling = null;
-    if (state.sdkReady) messageMade(state, entry); // made live: taken already (or filtered out)
+    // made live: taken already (or filtered out), or on its way through the SDK's transformations
+    if (state.sdkReady) messageMade(state, entry);
     if (typeof pageCallback !== 'function') return undefined;
     var saved = state.depth;
     state.depth = 0;
@@ -100,7 +103,8 @@ export function settleAll(state) {
 /** One message from the SDK: first what the page called before it, then the message. */
 export function takeMessage(state, message) {
   var id = message && typeof message.messageId === 'string' ? message.messageId : null;
-  var entry = (id !== null && state.byId[id]) || state.calling; // live calls: taken before the callback
+  // live calls: taken before the callback
+  var entry = (id !== null && state.byId[id]) || state.calling;
   if (entry && !entry.id && id !== null) { entry.id = id; state.byId[id] = entry; }
   var log = state.log;
   if (entry && log.indexOf(entry) !== -1) {

@@ -55,7 +55,8 @@ export function watch(state, target) {
         get: function () { return current; },
         set: function (fn) { current = wrap(state, name, fn); }
       });
-    } catch (e) {} // a frozen object: its calls go unlogged, never broken
+    // a frozen object: its calls go unlogged, never broken
+    } catch (e) {}
   });
 }
 
@@ -75,8 +76,10 @@ export function watchGlobal(state) {
       get: function () { return current; },
       set: function (value) {
         current = value;
-        try { watch(state, value); } catch (e) {} // never into the SDK's or the page's assignment
+        // never into the SDK's or the page's assignment
+        try { watch(state, value); } catch (e) {}
       }
     });
-  } catch (e) {} // declared with var by the page: the calls of what it holds now are still seen
+  // declared with var by the page: the calls of what it holds now are still seen
+  } catch (e) {}
 }

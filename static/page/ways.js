@@ -21,8 +21,10 @@ export function makeHeap(state) {
     construct(state, config, 'Heap.io', analytics, id);
   }
   Heap.prototype.init = function () {};
-  Heap.prototype.isReady = function () { return true; }; // never waits on Python
-  Heap.prototype.isLoaded = function () { return true; }; // the v1.1 SDK polls this one
+  // never waits on Python
+  Heap.prototype.isReady = function () { return true; };
+  // the v1.1 SDK polls this one
+  Heap.prototype.isLoaded = function () { return true; };
   TYPES.forEach(function (type) {
     Heap.prototype[type] = function (rudderElement) {
       fromSdk(state, rudderElement && rudderElement.message, 'Heap.io');
@@ -63,7 +65,8 @@ function construct(state, config, way, analytics, destinationId) {
   var id = typeof destinationId === 'string' ? destinationId : state.tagDestinationId;
   if (typeof id === 'string') settings.destinationId = id;
   handOver(state, JSON.stringify(settings), true);
-  if (analytics && typeof analytics.ready === 'function') { // v1.1 hands over its whole instance
+  // v1.1 hands over its whole instance
+  if (analytics && typeof analytics.ready === 'function') {
     try { analytics.ready(function () { sdkReadySoon(state); }); } catch (e) {}
   }
   releaseHeld(state);

@@ -1,0 +1,54 @@
+"""The one local server (heap_device/tools/server.py) with what only tests and the bench need.
+
+``headers`` (on every answer) and ``path_headers`` ({path: {name: value}}) are sent besides the
+server's own, ``types`` ({suffix: MIME type}) win over its types: the tests of ``heap-device
+check`` set them wrong on purpose. ``note_gets`` lists every GET path in ``server.fetched`` (the
+bench). ``start`` serves from a background thread on a free port. None of it ships in the wheel.
+"""
+
+import threading
+from urllib.parse import urlsplit
+
+from heap_device.tools import server as local_server
+
+
+class Handler(local_server.Handler):
+    def end_headers(self):
+        for name, value in self.server.headers.items():
+            self.send_header(name, value)
+        for name, value in self.server.path_headers.get(urlsplit(self.path).path, {}).items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def guess_type(self, path):
+        for suffix, kind in self.server.types.items():
+            if str(path).endswith(suffix):
+                return kind
+        return super().guess_type(path)
+
+    def do_GET(self):
+        if self.server.fetched is not None:
+            self.server.fetched.append(urlsplit(self.path).path)
+        super().do_GET()
+
+
+def make_server(root, headers=None, types=None, path_headers=None, note_gets=False, **options):
+    """tools/server.py's make_server, with the knobs above."""
+    server = local_server.make_server(root, handler=Handler, **options)
+    server.headers = dict(headers or {})
+    server.path_headers = dict(path_headers or {})
+    server.types = dict(types or {})
+    server.fetched = [] if note_gets else None
+    return server
+
+
+def start(root, **options):
+    """A server for ``root`` on a free 127.0.0.1 port, serving from a background thread."""
+    server = make_server(root, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop(server):
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,184 @@
+"""Deploy rules as pure functions: the manifest a rebuild writes, what check says of a file's type
+and which base URL a fix names, and the command line's own texts (help, commands in the docs)."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from heap_device.tools import UsageError, check, cli, output
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- the manifest across rebuilds
+
+OLD = {
+    "entry": "heap-device.b.js",
+    "files": ["heap-device.b.js", "heap-device.tag.html", "x.b/m.wasm", "shared.js"],
+    "previous": {"entry": "heap-device.a.js", "files": ["heap-device.a.js", "x.a/m.wasm"]},
+}
+
+
+@pytest.mark.parametrize(
+    "old, new, manifest, removed",
+    [
+        # the first build: nothing before it
+        ({}, ["e.js", "w.wasm"], {"entry": "e.js", "files": ["e.js", "w.wasm"]}, set()),
+        # a rebuild keeps the build before it (not its tag) and removes the one before that
+        (
+            OLD,
+            ["heap-device.c.js", "x.c/m.wasm", "shared.js"],
+            {
+                "entry": "heap-device.c.js",
+                "files": ["heap-device.c.js", "shared.js", "x.c/m.wasm"],
+                "previous": {
+                    "entry": "heap-device.b.js",
+                    "files": ["heap-device.b.js", "x.b/m.wasm"],
+                },
+            },
+            {"heap-device.a.js", "x.a/m.wasm", "heap-device.tag.html"},
+        ),
+        # the same build again: nothing to keep, the older one goes
+        (
+            OLD,
+            OLD["files"],
+            {"entry": "heap-device.c.js", "files": sorted(OLD["files"])},
+            {"heap-device.a.js", "x.a/m.wasm"},
+        ),
+        # a manifest from before entries: its files are the previous build's, heap-device.js first
+        (
+            {"files": ["heap-device.js", "micropython/m.wasm"]},
+            ["heap-device.c.js"],
+            {
+                "entry": "heap-device.c.js",
+                "files": ["heap-device.c.js"],
+                "previous": {
+                    "entry": "heap-device.js",
+                    "files": ["heap-device.js", "micropython/m.wasm"],
+                },
+            },
+            set(),
+        ),
+        # unsafe names in a manifest are never kept nor removed
+        (
+            {"entry": "e.js", "files": ["../outside", "/etc/passwd", "e.js"]},
+            ["f.js"],
+            {"entry": "f.js", "files": ["f.js"], "previous": {"entry": "e.js", "files": ["e.js"]}},
+            set(),
+        ),
+    ],
+)
+def test_a_rebuild_keeps_the_build_before_it(old, new, manifest, removed):
+    entry = manifest["entry"]
+    assert output.next_manifest(old, new, entry) == (manifest, removed)
+
+
+def test_the_entry_file_of_a_build_folder(tmp_path):
+    with pytest.raises(UsageError, match="holds no heap-device build"):
+        output.entry_file(tmp_path)
+    (tmp_path / "heap-device.js").write_text("old", encoding="utf-8")  # a build before manifests
+    assert output.entry_file(tmp_path) == tmp_path / "heap-device.js"
+    (tmp_path / "heap-device.abc.js").write_text("new", encoding="utf-8")
+    (tmp_path / output.MANIFEST).write_text('{"entry": "heap-device.abc.js"}', encoding="utf-8")
+    assert output.entry_file(tmp_path) == tmp_path / "heap-device.abc.js"
+
+
+def test_the_tag_remembers_its_base_url_and_options(tmp_path):
+    (tmp_path / output.MANIFEST).write_text('{"entry": "e.js", "files": ["e.js"]}', "utf-8")
+    assert output.remembered_tag(tmp_path) == (None, None)
+    output.save_tag(tmp_path, "<script></script>\n", "/heap", '{"sdk": "v3"}')
+    assert output.remembered_tag(tmp_path) == ("/heap", '{"sdk": "v3"}')
+    assert output.read_manifest(tmp_path)["files"] == ["e.js", output.TAG_FILE]
+
+
+# ---------------------------------------------------------------- what check says
+
+
+@pytest.mark.parametrize(
+    "name, mime, words",
+    [
+        ("heap-device.js", "text/javascript", None),
+        (
+            "heap-device.js",
+            "text/plain",
+            "serve .js files as text/javascript (browsers refuse a "
+            "script of another type when the server sends X-Content-Type-Options: nosniff",
+        ),
+        ("heap-device-runtime.js", "text/plain", "browsers refuse modules of any other type"),
+        ("micropython/micropython.mjs", "application/octet-stream", "refuse modules"),
+        ("micropython/micropython.wasm", "application/octet-stream", "as application/wasm"),
+        ("micropython/micropython.wasm", "application/wasm", None),
+        ("heap_device/modules.bin", "application/octet-stream", None),
+    ],
+)
+def test_the_type_each_file_needs(name, mime, words):
+    said = check.type_problem(name, mime, "heap-device.js")
+    assert said is None if words is None else words in said
+    if name == "heap-device.js" and said:  # a classic script, not a module
+        assert "module" not in said
+
+
+@pytest.mark.parametrize(
+    "manifest, page_origin, suggested",
+    [
+        ({"tag": {"base_url": "/heap"}}, None, "/heap"),
+        ({"tag": {"base_url": "https://cdn.b.test/h"}}, "https://a.test", "https://cdn.b.test/h"),
+        ({}, "https://a.test", "/static/heap"),  # on the page's origin: the path, as build took
+        ({}, "https://other.test", "https://a.test/static/heap"),
+        ({}, None, "https://a.test/static/heap"),
+    ],
+)
+def test_a_fix_names_the_base_url_the_build_used(manifest, page_origin, suggested):
+    base = "https://a.test/static/heap"
+    assert check._base_url_to_suggest(base, manifest, page_origin) == suggested
+
+
+# ---------------------------------------------------------------- the command line's texts
+
+
+def _actions(parser, prefix=""):
+    for action in parser._actions:
+        if action.dest == "help":
+            continue
+        choices = getattr(action, "choices", None)
+        if isinstance(choices, dict):  # the subcommands
+            for name, sub in choices.items():
+                yield from _actions(sub, prefix + name + " ")
+        else:
+            yield prefix + "/".join(action.option_strings or [action.dest]), action
+
+
+def test_every_argument_says_what_it_is():
+    silent = [name for name, action in _actions(cli._parser()) if not action.help]
+    assert silent == []
+
+
+def _documented_commands():
+    """Every `heap-device ...` command line in the README and docs/ (placeholders filled in)."""
+    found = []
+    for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        # inline code with options, and the lines of fenced code blocks
+        prose = "\n".join(x for x in text.splitlines() if not x.startswith("#"))  # no headings
+        lines = [s for s in re.findall(r"`(heap-device [^`]+)`", prose) if " --" in s]
+        for block in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+            lines += re.findall(r"^\s*(heap-device [^\n]+)$", block, re.MULTILINE)
+        for line in lines:
+            line = line.split(" #")[0].strip()
+            line = re.sub(r"\s*\[[^\]]*\]", "", line)  # optional parts: [--options …]
+            line = line.replace("…", "x").replace("...", "x")
+            found.append((path.name, line))
+    return found
+
+
+@pytest.mark.parametrize("where, line", _documented_commands())
+def test_every_documented_command_parses(where, line):
+    words = shlex.split(line)[1:]
+    if words[-1].startswith("--") and words[-1] not in ("--force", "--version"):
+        return  # prose naming an option (`heap-device snippet --options`), not a command
+    try:
+        cli._parser().parse_args(words)
+    except UsageError as exc:
+        pytest.fail("%s: %s: %s" % (where, line, exc))
