@@ -171,8 +171,12 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
     assert data[:2] == b"M\x06"
     assert b"mask_email.py" in data  # tracebacks name the user's file, not ours
     assert _build_line(files)["fields"] is None
+    assert "core/transform.mpy" in modules
     plain = bundle_files("micropython", "worker")
-    assert "site_transform.mpy" not in unpack_modules(plain[MODULE_PACK])
+    # Without a transform neither the site's module nor the core's that runs it ships (1.7 KB).
+    assert {"site_transform.mpy", "core/transform.mpy"}.isdisjoint(
+        unpack_modules(plain[MODULE_PACK])
+    )
     assert _build_line(plain)["fields"] is not None
 
 
@@ -183,6 +187,9 @@ def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     assert files["heap_device/site_transform.py"] == shipped.encode("utf-8")
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
+    assert "core/transform.py" in build["modules"] and "heap_device/core/transform.py" in files
+    plain = bundle_files("micropython", "pyscript")
+    assert "core/transform.py" not in _build_line(plain)["modules"]
 
 
 def test_the_bridge_imports_the_module_name_the_build_writes():

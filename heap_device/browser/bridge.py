@@ -33,7 +33,6 @@ from heap_device.core import calls, jstext
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
-from heap_device.core.transform import SiteTransform, transform_and_map
 
 PREFIX = "heap-device: "
 # A build with a site's own transform (docs/contract.md §9) ships it as this module.
@@ -55,6 +54,7 @@ class Bridge:
         self.dev = False  # a dev build: page tools get the heap-device:calls detail
         self.destination_id = None  # the destination's id, when the page knew it (§9 metadata)
         self.site = None  # the site's transform (§9), when the build has one
+        self._transform_and_map = None  # core.transform's, imported only then
         self._consented_before = False  # whether a consent message came already...
         self._given_before = None  # ...and the consent it gave
 
@@ -143,6 +143,10 @@ class Bridge:
             return self._broken_site(exc, ops)
         except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
             return self._broken_site(exc, ops)
+        # Only a build with a transform ships the core's transform module.
+        from heap_device.core.transform import SiteTransform, transform_and_map
+
+        self._transform_and_map = transform_and_map
         shown = getattr(module, "__transform_file__", None)  # the site's file name (the build)
         return SiteTransform(function, self.destination_id, shown)
 
@@ -155,7 +159,12 @@ class Bridge:
                 % (_describe(exc), then),
             )
         )
-        return None if then != "dropped" else SiteTransform(_drop_all, self.destination_id)
+        if then != "dropped":
+            return None
+        from heap_device.core.transform import SiteTransform, transform_and_map
+
+        self._transform_and_map = transform_and_map
+        return SiteTransform(_drop_all, self.destination_id)
 
     def _map(self, message, result, text):
         """A decoded message -> its calls and notes in `result`.
@@ -166,7 +175,7 @@ class Bridge:
         if result["type"] == "consent":
             calls.map_message(self._consent_with_memory(message), self.settings, result)
         elif self.site is not None:
-            transform_and_map(self.site, message, result, text, self.settings, self.dev)
+            self._transform_and_map(self.site, message, result, text, self.settings, self.dev)
         else:
             calls.map_message(message, self.settings, result, text)
 

@@ -30,6 +30,8 @@ RUNTIME_SCRIPT = "heap-device-runtime.js"
 RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
+# Runs a site's transform (§9): only a build with --transform ships it.
+TRANSFORM_CORE = "core/transform.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
 # the parse and compile that source costs at every start. A .mpy loads only on the bytecode
 # version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
@@ -75,19 +77,24 @@ RUNTIME_FILES = {
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
 
-def browser_modules(boot=DEFAULT_BOOT):
-    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce."""
+def browser_modules(boot=DEFAULT_BOOT, site=False):
+    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce.
+
+    `site`: the build has a site transform; only then does the core's transform module ship.
+    """
     names = ["__init__.py"]
     for room in SHIPPED_ROOMS:
         names += [room + "/" + p.name for p in (PACKAGE_DIR / room).glob("*.py")]
     if boot != "pyscript":
         names.remove(PYSCRIPT_ENTRY)
+    if not site:
+        names.remove(TRANSFORM_CORE)  # 1.7 KB gzip that a site without a transform never runs
     return sorted(names)
 
 
-def shipped_modules(runtime, boot=DEFAULT_BOOT):
+def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False):
     """The module files as the bundle names them: .mpy for MicroPython in the worker build."""
-    names = browser_modules(boot)
+    names = browser_modules(boot, site)
     if runtime == "micropython" and boot == "worker":
         return [name[: -len(".py")] + ".mpy" for name in names]
     return names
@@ -135,7 +142,7 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": sorted(shipped_modules(runtime, boot) + list(site)),
+        "modules": sorted(shipped_modules(runtime, boot, bool(site)) + list(site)),
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
     }
@@ -205,7 +212,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
     files = {ENTRY: render_adapter(runtime, boot, dev, site).encode("utf-8")}
-    sources = browser_modules(boot)
+    sources = browser_modules(boot, bool(site))
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
