@@ -70,7 +70,8 @@ heap.load = function (envId, clientConfig) {
   script.async = true;
   script.src = %s.replace('ID', envId);
   document.head.appendChild(script);
-  ['identify', 'track', 'addUserProperties', 'addEventProperties', 'resetIdentity'].forEach(
+  ['identify', 'track', 'addUserProperties', 'addEventProperties', 'resetIdentity', 'onReady',
+    'getUserId'].forEach(
     function (name) {
       heap[name] = function () {
         var args = Array.prototype.slice.call(arguments);
@@ -122,6 +123,10 @@ def run(pytester):
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
 
 
+# A site that waits for Heap and reads from it (v5's onReady and getUserId).
+READY_SCRIPT = (
+    "heap.onReady(function () { heap.track('Heap Ready', {user: typeof heap.getUserId()}); });"
+)
 V5_CDN = "https://cdn.us.heap-api.com/config/ID/heap_config.js"
 
 
@@ -143,6 +148,7 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
                 "heap.identify('shopper-1');",
             ),
             "thanks.html": html_page(loader, "Thanks!", "heap.track('Thanks Viewed');"),
+            "ready.html": html_page(loader, "", READY_SCRIPT),
         },
     )
     pytester.makepyfile(
@@ -170,6 +176,12 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
             assert coupon == ["track", "Coupon Applied", {"__proto__": "SAVE10"}]
 
 
+        def test_a_page_using_heaps_readers_and_on_ready(page, shop, heap_calls):
+            page.goto(shop + "/ready.html")
+            ready = heap_calls.wait_for("track", "Heap Ready")
+            assert ready == ["track", "Heap Ready", {"user": "string"}]
+
+
         def test_the_wrong_total_fails(page, shop, heap_calls):
             page.goto(shop + "/shop.html")
             page.click("#pay")
@@ -178,7 +190,7 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
         """
     )
     result = run(pytester)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*test_the_wrong_total_fails*",
