@@ -146,6 +146,8 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
     }
+    if boot == "worker":
+        build["runtimeScript"] = RUNTIME_SCRIPT  # the page starts it (static/page/boot.js)
     return assemble(build, dev)
 
 

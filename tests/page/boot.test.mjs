@@ -25,7 +25,8 @@ function workerPage(base = 'https://site.test/heap/') {
   const browser = fakeBrowser();
   globalThis.location = { origin: 'https://site.test', href: 'https://site.test/' };
   globalThis.Worker = FakeWorker;
-  const state = createState({ boot: 'worker', fields: null }, null, base);
+  const build = { boot: 'worker', fields: null, runtimeScript: 'heap-device-runtime.js' };
+  const state = createState(build, null, base);
   return { ...browser, state };
 }
 
