@@ -34,6 +34,9 @@ export function createState(build, tag, base) {
     calling: null,
     // the SDK has replayed all it buffered: nothing earlier will come
     sdkReady: false,
+    // RudderStack's Device Mode Transformations are on for our destination: a message made is on
+    // its way to the data plane, and what comes back (if anything) is handed over later.
+    sdkTransforms: false,
     // resets/consents due before a way in handed the settings over, in order
     held: [],
     // every consent provider seen, in the order seen
@@ -46,6 +49,8 @@ export function createState(build, tag, base) {
     bothWarned: false,
     // the messageId last taken from the SDK (both ways in deliver each message)
     lastId: null,
+    // and the way in it came through
+    lastWay: null,
     customIntegration: null,
 
     // Set by dev.js in dev builds only; null in a site's build.
