@@ -16,7 +16,8 @@ docs/benchmarks.md.
 Usage: .venv/bin/python bench/network.py [--runs N] [--profiles desktop,mobile] [--results FILE]
        [--no-docs] [--variant NAME=DIR ...]
 --variant measures another checkout's default build (e.g. a critical-path change) as NAME,
-interleaved with this checkout's.
+interleaved with this checkout's. This checkout's --dev build runs too (as "dev", unless
+--no-dev): its worker marks each start-up step, which gives where the time goes.
 """
 
 import argparse
@@ -60,6 +61,7 @@ PAD_SOURCES = [  # real minified classic scripts, never run, for the stand-in's 
 STATIC_CACHE = "public, max-age=86400"  # every script and .wasm, as a CDN would
 PAGE_CACHE = "no-cache"  # the page: revalidated each visit
 TIMEOUT_MS = 60_000
+DEV = "dev"  # this checkout's --dev build: the same start-up, with its steps marked in the worker
 CPU_LOOP = 30_000_000  # iterations of the busy loop that checks the CPU factor
 RESOURCES = {  # what each timing is read from: (label, test on the URL path)
     "sdk_script": lambda p: p == "/vendor/rsa.js",
@@ -285,6 +287,12 @@ def visit(lab, context, url, folder, profile):
               [e.name, e.startTime, e.responseEnd, e.transferSize]),
         })"""
         )
+        workers = []
+        for worker in page.workers:  # the worker's own timeline: its fetches and marks
+            try:
+                workers.append(worker.evaluate(WORKER_TIMELINE))
+            except Exception:  # noqa: BLE001 - a worker that ended has nothing to say
+                pass
     finally:
         context.remove_listener("requestfinished", note)
         page.close()
@@ -295,7 +303,18 @@ def visit(lab, context, url, folder, profile):
         for label, test in RESOURCES.items():
             if test(path) and label not in times:
                 times[label] = {"start": start, "end": end}
-    for request in seen["requests"]:  # the worker's fetches are not in the page's timeline
+    # worker times in the page's time: the worker's origin is later than the page's
+    worker_marks = {}
+    for w in workers:
+        shift = w["origin"] - got["origin"]
+        for name, start, end in w["entries"]:
+            path = urlsplit(name).path
+            label = next((k for k, test in RESOURCES.items() if test(path)), None)
+            if label and label not in times:
+                times[label] = {"start": start + shift, "end": end + shift}
+            elif not name.startswith("http"):
+                worker_marks.setdefault(name, start + shift)
+    for request in seen["requests"]:  # else what the browser reported
         path = urlsplit(request.url).path
         timing = request.timing
         for label, test in RESOURCES.items():
@@ -306,6 +325,7 @@ def visit(lab, context, url, folder, profile):
     return {
         "first_call_ms": first,
         "times": times,
+        "worker_marks": worker_marks,
         "bytes": bytes_of(log, folder),
         "calls": got["calls"],
         "marks": got["marks"],
@@ -319,6 +339,12 @@ def bytes_of(log, folder):
     total = sum(e["body"] + e["head"] for e in log)
     own = sum(e["body"] + e["head"] for e in log if e["path"].startswith("/%s/" % folder))
     return {"total": total, "integration": own, "requests": len(log)}
+
+
+WORKER_TIMELINE = """() => ({
+  origin: performance.timeOrigin,
+  entries: performance.getEntries().map(e => [e.name, e.startTime, e.responseEnd || e.startTime]),
+})"""
 
 
 CPU_PAGE = """<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
@@ -379,8 +405,9 @@ def make_site(root, variants):
         if checkout is None:
             tag = '<script src="/baseline/heap-baseline.js"></script>\n'
         else:
-            done = run.cli(checkout, "build", "--out", str(root / name), "--base-url", "/" + name)
-            tag = done.stdout
+            extra = ["--dev"] if name == DEV else []
+            out = str(root / name)
+            tag = run.cli(checkout, "build", "--out", out, "--base-url", "/" + name, *extra).stdout
         html = run.page_html(tag, 1, configFromServer=True)
         (root / ("%s.html" % name)).write_text(html, encoding="utf-8")
 
@@ -401,6 +428,11 @@ def summarise(raw, variants, profiles):
                         )
                 for key in ("total", "integration", "requests"):
                     cell["bytes_" + key] = netlab.median(r["bytes"][key] for r in runs)
+                names = sorted({m for r in runs for m in r.get("worker_marks", {})})
+                if names:
+                    cell["worker_marks_ms"] = {
+                        m: netlab.median(r["worker_marks"].get(m) for r in runs) for m in names
+                    }
                 cell["first_call_runs_ms"] = [r["first_call_ms"] for r in runs]
                 row[variant] = cell
             base = row.get("baseline")
@@ -443,6 +475,9 @@ def main(argv=None):
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--cpu-rounds", type=int, default=3)
     parser.add_argument(
+        "--no-dev", action="store_true", help="skip the --dev build (its marks: where time goes)"
+    )
+    parser.add_argument(
         "--variant",
         action="append",
         default=[],
@@ -453,6 +488,8 @@ def main(argv=None):
     profiles = [p for p in args.profiles.split(",") if p]
     variants = {"default": REPO}
     variants.update((n, Path(d)) for n, d in (v.split("=", 1) for v in args.variant))
+    if not args.no_dev:
+        variants[DEV] = REPO
     variants["baseline"] = None
     from playwright.sync_api import sync_playwright
 

@@ -675,7 +675,7 @@ def network_tables(net):
     summary = net["summary"]
     out = []
     first = next(iter(summary.values()))
-    variants = [v for v in next(iter(first.values())) if v != "baseline"]
+    variants = [v for v in next(iter(first.values())) if v not in ("baseline", "dev")]
     lines = ["| target | must | goal | " + " | ".join(variants) + " |"]
     lines.append("|---" * (3 + len(variants)) + "|")
     for label, profile, kind, must, goal in NETWORK_TARGETS:
@@ -735,7 +735,7 @@ def network_tables(net):
             % (profile, prof["rtt_ms"], prof["down_kbit"], prof["up_kbit"], prof["cpu"]),
             "",
         ]
-        cols = [(k, v) for k in kinds for v in kinds[k]]
+        cols = [(k, v) for k in kinds for v in kinds[k] if v != "dev"]
         out.append("| | " + " | ".join("%s, %s" % (_vname(v), k) for k, v in cols) + " |")
         out.append("|---" * (1 + len(cols)) + "|")
         for label, key, is_time in NETWORK_ROWS:
@@ -749,6 +749,50 @@ def network_tables(net):
             r = kinds[k][v].get("ratio_first_call")
             cells.append("×%.2f" % r if r else "")
         out.append("| first Heap call, ratio to baseline | %s |" % " | ".join(cells))
+    return out
+
+
+# Where the time goes, read from the --dev build: (label, page-side key or worker mark)
+STEPS = (
+    ("heap-device.js arrived", "entry_end_ms"),
+    (".wasm asked for (by the worker)", "wasm_start_ms"),
+    ("the interpreter's script loaded", "mark:interpreter-script"),
+    ("module pack arrived", "pack_end_ms"),
+    (".wasm arrived", "wasm_end_ms"),
+    ("MicroPython running", "mark:python-running"),
+    ("modules written", "mark:modules-written"),
+    ("bridge imported", "mark:bridge-imported"),
+    ("'running' batch posted", "mark:started"),
+    ("the SDK's source config arrived", "config_end_ms"),
+    ("settings answered (the loader plan)", "mark:settings-answered"),
+    ("heap.js asked for (page)", "heap_js_start_ms"),
+    ("first Heap call", "first_call_ms"),
+)
+
+
+def breakdown(net):
+    """The dev build's start-up, step by step (medians, ms from navigation start)."""
+    summary = net["summary"]
+    cols = [(p, k) for p in summary for k in summary[p] if "dev" in summary[p][k]]
+    if not cols:
+        return []
+
+    def value(cell, key):
+        if key.startswith("mark:"):
+            return (cell.get("worker_marks_ms") or {}).get("heap-device:" + key[5:])
+        return cell.get(key)
+
+    out = ["| step (--dev build) | " + " | ".join("%s, %s" % c for c in cols) + " |"]
+    out.append("|---" * (1 + len(cols)) + "|")
+    for label, key in STEPS:
+        cells = [_ms(value(summary[p][k]["dev"], key)) for p, k in cols]
+        out.append("| %s | %s |" % (label, " | ".join(cells)))
+    cells = []
+    for p, k in cols:
+        cell = summary[p][k]["dev"]
+        a, b = cell.get("wasm_end_ms"), cell.get("heap_js_start_ms")
+        cells.append(_ms(b - a) if a is not None and b is not None else "–")
+    out.append("| **.wasm arrived → heap.js asked for** | %s |" % " | ".join(cells))
     return out
 
 
@@ -803,6 +847,14 @@ def network_markdown(net):
         "baseline's median (the range: each run's own ratio).",
         "",
         *network_tables(net),
+        "",
+        "### Where the time goes",
+        "",
+        "The same page with this checkout's `--dev` build, whose worker marks each step of its",
+        "start (`performance.mark`, read from the worker's own timeline); medians, so the steps",
+        "of one column need not add up exactly:",
+        "",
+        *breakdown(net),
         "",
         "How: every visit goes through Chromium's own network stack and HTTP cache. One local",
         "HTTPS server (a self-signed certificate Chromium is told to trust by its key's hash, so",

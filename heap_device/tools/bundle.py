@@ -142,9 +142,13 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
     return assemble(build, dev)
 
 
-def render_runtime_module(runtime):
-    """The heap-device-runtime.js a worker build writes: its interpreter, its modules."""
-    return _render(RUNTIME_MODULE, {"runtime": runtime, "pack": MODULE_PACK})
+def render_runtime_module(runtime, dev=False):
+    """The heap-device-runtime.js a worker build writes: its interpreter, its modules (dev: --dev,
+    which marks its start-up steps for the bench)."""
+    build = {"runtime": runtime, "pack": MODULE_PACK}
+    if dev:
+        build["dev"] = True
+    return _render(RUNTIME_MODULE, build)
 
 
 def pack_modules(modules):
@@ -212,7 +216,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
         files[MODULE_PACK] = pack_modules({**modules, **site})
-        files[RUNTIME_SCRIPT] = render_runtime_module(runtime).encode("utf-8")
+        files[RUNTIME_SCRIPT] = render_runtime_module(runtime, dev).encode("utf-8")
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name
