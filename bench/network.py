@@ -26,6 +26,7 @@ import email.utils
 import gzip
 import hashlib
 import json
+import re
 import shutil
 import ssl
 import subprocess
@@ -63,11 +64,12 @@ PAGE_CACHE = "no-cache"  # the page: revalidated each visit
 TIMEOUT_MS = 60_000
 DEV = "dev"  # this checkout's --dev build: the same start-up, with its steps marked in the worker
 CPU_LOOP = 30_000_000  # iterations of the busy loop that checks the CPU factor
+ENTRY = re.compile(r"/heap-(device|baseline)(\.[0-9a-zA-Z_-]+)?\.js$")  # content-addressed too
 RESOURCES = {  # what each timing is read from: (label, test on the URL path)
     "sdk_script": lambda p: p == "/vendor/rsa.js",
     "config": lambda p: p.startswith("/sourceConfig"),
     "heap_js": lambda p: p == HEAP_PATH,
-    "entry": lambda p: p.endswith("heap-device.js") or p.endswith("heap-baseline.js"),
+    "entry": lambda p: ENTRY.search(p) is not None,
     "wasm": lambda p: p.endswith(".wasm"),
     "pack": lambda p: p.endswith(".bin"),
 }
@@ -224,14 +226,9 @@ class Lab:
         executable = str(CHROMIUM) if CHROMIUM.exists() else playwright.chromium.executable_path
         self.executable = executable
         self.throttles = {}
-        for name, profile in netlab.PROFILES.items():
-            if profile["cpu"] > 1:
-                self.throttles[name] = netlab.CpuThrottle(
-                    "heap-device-bench-%s-%d" % (name, self.port),
-                    profile["cpu"],
-                    executable,
-                    scratch,
-                )
+        for name, profile in netlab.PROFILES.items():  # desktop: one core; mobile: a quarter
+            group = "heap-device-bench-%s-%d" % (name, self.port)
+            self.throttles[name] = netlab.CpuThrottle(group, profile["cpu"], executable, scratch)
 
     def launch(self, profile_name):
         """A browser with a fresh profile on disk (so a repeat visit has a real disk cache),
@@ -494,6 +491,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     started = time.time()
+    load = {"start": _loadavg()}
     scratch = Path(tempfile.mkdtemp(prefix="heap-device-net-"))
     root = scratch / "site"
     make_site(root, variants)
@@ -511,6 +509,7 @@ def main(argv=None):
                         one_run(lab, profile, variant, raw[profile][variant], n, problems)
         finally:
             lab.close()
+    load["end"] = _loadavg()
     sizes = {v: brotli_sizes(root, v) for v in variants}
     shutil.rmtree(scratch, ignore_errors=True)
     results = {
@@ -518,6 +517,7 @@ def main(argv=None):
         "commits": {n: run.commit_of(d) for n, d in variants.items() if d is not None},
         "runs": args.runs,
         "seconds": round(time.time() - started),
+        "machine": {**run.machine(), "loadavg": load},
         "profiles": {p: netlab.PROFILES[p] for p in profiles},
         "settings": {
             "config_delay_ms": CONFIG_DELAY_S * 1000,
@@ -525,6 +525,7 @@ def main(argv=None):
             "static_cache": STATIC_CACHE,
             "page_cache": PAGE_CACHE,
             "cfs_period_us": netlab.CFS_PERIOD_US,
+            "shares_tasks": netlab.SHARES_TASKS,
         },
         "cpu_check": cpu,
         "file_sizes": sizes,
@@ -576,6 +577,14 @@ def one_run(lab, profile, variant, raw, n, problems):
     finally:
         context.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _loadavg():
+    """The machine's 1-minute load average (how busy the shared machine was)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _t(got, label, edge):

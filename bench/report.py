@@ -628,12 +628,6 @@ def write_docs(results, docs, results_path=None, network=None):
     (docs / "benchmarks.svg").write_text(svg(results), encoding="utf-8")
 
 
-if __name__ == "__main__":
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "results.json"
-    write_docs(json.loads(path.read_text(encoding="utf-8")), BENCH.parent / "docs", path)
-    print("wrote docs/benchmarks.md and docs/benchmarks.svg from %s" % path)
-
-
 # Issue 18's network targets: (label, profile, visit, must, goal) on the first Heap call's ratio.
 NETWORK_TARGETS = (
     ("first Heap call, cold, desktop", "desktop", "cold", 1.15, 1.05),
@@ -796,6 +790,22 @@ def breakdown(net):
     return out
 
 
+def _breakdown_section(net):
+    rows = breakdown(net)
+    if not rows:
+        return []
+    return [
+        "### Where the time goes",
+        "",
+        "The same page with this checkout's `--dev` build, whose worker marks each step of its",
+        "start (`performance.mark`, read from the worker's own timeline); medians, so the steps",
+        "of one column need not add up exactly:",
+        "",
+        *rows,
+        "",
+    ]
+
+
 def netlab_ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -818,10 +828,10 @@ def cpu_lines(net):
     return [
         "| CPU ×4, measured with one busy loop | page's main thread | dedicated worker |",
         "|---|---|---|",
-        "| unthrottled, ms | %.0f | %.0f |" % (ms["plain"]["main"], ms["plain"]["worker"]),
-        "| DevTools `Emulation.setCPUThrottlingRate` 4 | ×%.2f | ×%.2f |"
+        "| `desktop` (one core), ms | %.0f | %.0f |" % (ms["plain"]["main"], ms["plain"]["worker"]),
+        "| `desktop` + DevTools `Emulation.setCPUThrottlingRate` 4 | ×%.2f | ×%.2f |"
         % (f["devtools"]["main"], f["devtools"]["worker"]),
-        "| cgroup CPU quota on the whole browser (used) | ×%.2f | ×%.2f |"
+        "| `mobile`: a quarter of one core for the whole browser (used) | ×%.2f | ×%.2f |"
         % (f["cgroup"]["main"], f["cgroup"]["worker"]),
     ]
 
@@ -834,6 +844,17 @@ def network_lines(results):
     ]
 
 
+def _load_note(net):
+    load = (net.get("machine") or {}).get("loadavg") or {}
+    if load.get("start") is None:
+        return ""
+    return " The shared %s-core machine's load average was %.1f at the start, %.1f at the end." % (
+        net["machine"].get("cores"),
+        load["start"],
+        load.get("end") or 0,
+    )
+
+
 def network_markdown(net):
     st = net["settings"]
     return [
@@ -844,18 +865,11 @@ def network_markdown(net):
         "default build against the plain-JS baseline, interleaved (commits %s)."
         % ", ".join("%s = %s" % kv for kv in sorted(net.get("commits", {}).items())),
         "Times are ms from navigation start; ratios are heap-device's median over the",
-        "baseline's median (the range: each run's own ratio).",
+        "baseline's median (the range: each run's own ratio).%s" % _load_note(net),
         "",
         *network_tables(net),
         "",
-        "### Where the time goes",
-        "",
-        "The same page with this checkout's `--dev` build, whose worker marks each step of its",
-        "start (`performance.mark`, read from the worker's own timeline); medians, so the steps",
-        "of one column need not add up exactly:",
-        "",
-        *breakdown(net),
-        "",
+        *_breakdown_section(net),
         "How: every visit goes through Chromium's own network stack and HTTP cache. One local",
         "HTTPS server (a self-signed certificate Chromium is told to trust by its key's hash, so",
         "responses are cached as from any host) answers for the site, for Heap's CDN (the",
@@ -872,10 +886,12 @@ def network_markdown(net):
         "run launches a browser with a fresh profile on disk per variant and profile: a cold",
         "visit, then a repeat visit in a new tab. Links are DevTools'",
         "`Network.emulateNetworkConditions` (one shared link; the worker's fetches go through it",
-        "too: its `.wasm` arrives later on",
-        "`mobile`, above). CPU ×4 is a cgroup quota (%d µs period) on every process of the"
-        % st["cfs_period_us"],
-        "browser, since DevTools' CPU throttling leaves a worker at full speed:",
+        "too: its `.wasm` arrives later on `mobile`, above). The CPU is a cgroup for every",
+        "process of the browser: `desktop` one core, `mobile` a quarter of one (CPU ×4; quota",
+        "per %d µs period), each weighing as %d busy processes so that the other work on this"
+        % (st["cfs_period_us"], st.get("shares_tasks", 8)),
+        "shared machine does not take what the profile should have. DevTools' CPU throttling",
+        "is not used: it leaves a worker at full speed, as measured here with one busy loop:",
         "",
         *cpu_lines(net),
         "",
@@ -884,3 +900,9 @@ def network_markdown(net):
         "anything, against a worker build. Bytes are what the server sent (headers and bodies).",
         "",
     ]
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else BENCH / "results.json"
+    write_docs(json.loads(path.read_text(encoding="utf-8")), BENCH.parent / "docs", path)
+    print("wrote docs/benchmarks.md and docs/benchmarks.svg from %s" % path)
