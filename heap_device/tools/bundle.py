@@ -229,11 +229,13 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
     return assemble(build, dev)
 
 
-def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None):
+def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None, dev=False):
     """The heap-device-runtime.js a worker build writes: its module pack and interpreter folder
-    (as served: content-addressed names)."""
-    interpreter = interpreter or runtime + "/"
-    return _render(RUNTIME_MODULE, {"runtime": runtime, "pack": pack, "interpreter": interpreter})
+    (as served: content-addressed names); dev (--dev) marks its start-up steps for the bench."""
+    build = {"runtime": runtime, "pack": pack, "interpreter": interpreter or runtime + "/"}
+    if dev:
+        build["dev"] = True
+    return _render(RUNTIME_MODULE, build)
 
 
 def pack_modules(modules):
@@ -333,7 +335,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     served = {served_name(name, paths): source for name, source in files.items()}
     if boot == "worker":
         runtime_js = render_runtime_module(
-            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"]
+            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"], dev
         ).encode("utf-8")
         paths[RUNTIME_SCRIPT] = hashed_name(RUNTIME_SCRIPT, runtime_js)
         served[paths[RUNTIME_SCRIPT]] = runtime_js
