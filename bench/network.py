@@ -46,6 +46,7 @@ import report  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the builds, the page, the SDK)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from heap_device.tools.bundle import is_entry_name  # noqa: E402
 from heap_device.tools.server import BUNDLE_TYPES, STANDIN  # noqa: E402
 
 SITE = "site.test"
@@ -65,7 +66,7 @@ RESOURCES = {  # what each timing is read from: (label, test on the URL path)
     "sdk_script": lambda p: p == "/vendor/rsa.js",
     "config": lambda p: p.startswith("/sourceConfig"),
     "heap_js": lambda p: p == HEAP_PATH,
-    "entry": lambda p: p.endswith("heap-device.js") or p.endswith("heap-baseline.js"),
+    "entry": lambda p: is_entry_name(p.rsplit("/", 1)[-1]) or p.endswith("heap-baseline.js"),
     "wasm": lambda p: p.endswith(".wasm"),
     "pack": lambda p: p.endswith(".bin"),
 }

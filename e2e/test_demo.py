@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 
 from heap_device.tools import demo
+from heap_device.tools.bundle import logical_name
+from heap_device.tools.output import MANIFEST
 from heap_device.tools.server import STANDIN as STANDIN_FILE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -442,10 +444,12 @@ def test_server_is_a_local_data_plane(server):
     assert refused.value.code == 404
 
     assert get("/")[1] == "text/html; charset=utf-8"
-    assert get("/heap/micropython/micropython.mjs")[1] == "text/javascript"
-    assert get("/heap/micropython/micropython.wasm")[1] == "application/wasm"
-    assert get("/heap/heap_device/modules.bin")[1] == "application/octet-stream"
-    assert get("/heap/heap-device-runtime.js")[1] == "text/javascript"
+    # The build's files are named by their content: found through its manifest.
+    files = {logical_name(f): f for f in json.loads(get("/heap/" + MANIFEST)[2])["files"]}
+    assert get("/heap/" + files["micropython/micropython.mjs"])[1] == "text/javascript"
+    assert get("/heap/" + files["micropython/micropython.wasm"])[1] == "application/wasm"
+    assert get("/heap/" + files["heap_device/modules.bin"])[1] == "application/octet-stream"
+    assert get("/heap/" + files["heap-device-runtime.js"])[1] == "text/javascript"
     assert get("/heap-standin.js")[1] == "text/javascript"
 
     # Strict-CSP friendly: scripts are files or JSON data; no inline event handlers or styles.
@@ -489,7 +493,9 @@ def test_the_tag_to_copy_is_a_production_tag(server):
     tag = html.unescape(shown.group(1))
     options = json.loads(html.unescape(re.search(r'data-options="([^"]*)"', tag).group(1)))
     assert options == {"trackPageCalls": True}
-    with urllib.request.urlopen(server.url + "heap/heap-device.js") as r:
+    with urllib.request.urlopen(server.url + "heap/" + MANIFEST) as r:
+        entry = json.loads(r.read())["entry"]
+    with urllib.request.urlopen(server.url + "heap/" + entry) as r:
         served = r.read()
     digest = base64.b64encode(hashlib.sha384(served).digest()).decode()
     assert 'integrity="sha384-%s"' % digest in tag

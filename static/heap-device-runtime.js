@@ -3,8 +3,9 @@
  * page where no worker can start. Python answers each handed-over JSON string with a batch (JSON
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
-// Written by `heap-device build`: the interpreter, and the file that holds every module.
-var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin"};
+// Written by `heap-device build`: the interpreter, the file that holds every module and the
+// interpreter's folder, as served (named by their content).
+var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/"};
 
 var base = new URL('.', import.meta.url).href;
 var inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
@@ -35,18 +36,18 @@ function fetchWasmEarly(url) {
 }
 
 function startMicroPython() {
-  var wasmUrl = base + 'micropython/micropython.wasm';
+  var wasmUrl = base + BUILD.interpreter + 'micropython.wasm';
   var wasm = fetchWasmEarly(wasmUrl);
-  var python = import(base + 'micropython/micropython.mjs').then(function (module) {
+  var python = import(base + BUILD.interpreter + 'micropython.mjs').then(function (module) {
     return module.loadMicroPython({ url: wasmUrl });
   });
   return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }
 
 function startPyodide() {
-  var wasm = fetchWasmEarly(base + 'pyodide/pyodide.asm.wasm');
-  var python = import(base + 'pyodide/pyodide.mjs').then(function (module) {
-    return module.loadPyodide({ indexURL: base + 'pyodide/' });
+  var wasm = fetchWasmEarly(base + BUILD.interpreter + 'pyodide.asm.wasm');
+  var python = import(base + BUILD.interpreter + 'pyodide.mjs').then(function (module) {
+    return module.loadPyodide({ indexURL: base + BUILD.interpreter });
   });
   return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }

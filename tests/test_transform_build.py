@@ -11,7 +11,7 @@ import pytest
 from e2e.packs import unpack_modules
 from heap_device.tools import UsageError, runtime_modules
 from heap_device.tools import transform as site_transform
-from heap_device.tools.bundle import MODULE_PACK, bundle_files
+from heap_device.tools.bundle import MODULE_PACK, bundle_files, logical_name
 from heap_device.tools.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,12 @@ def test_a_missing_file_is_named(tmp_path):
 def _build(tmp_path, runtime, boot, source=GOOD):
     path = tmp_path / "mask_email.py"
     path.write_text(source, encoding="utf-8")
-    return bundle_files(runtime, boot, transform=path)
+    return by_logical_name(bundle_files(runtime, boot, transform=path))
+
+
+def by_logical_name(files):
+    """A build's files keyed as the sources name them (the build names them by content)."""
+    return {logical_name(name): source for name, source in files.items()}
 
 
 def _build_line(files):
@@ -172,7 +177,7 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
     assert b"mask_email.py" in data  # tracebacks name the user's file, not ours
     assert _build_line(files)["fields"] is None
     assert "core/transform.mpy" in modules
-    plain = bundle_files("micropython", "worker")
+    plain = by_logical_name(bundle_files("micropython", "worker"))
     # Without a transform neither the site's module nor the core's that runs it ships (1.7 KB).
     assert {"site_transform.mpy", "core/transform.mpy"}.isdisjoint(
         unpack_modules(plain[MODULE_PACK])
@@ -188,7 +193,7 @@ def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
     assert "core/transform.py" in build["modules"] and "heap_device/core/transform.py" in files
-    plain = bundle_files("micropython", "pyscript")
+    plain = by_logical_name(bundle_files("micropython", "pyscript"))
     assert "core/transform.py" not in _build_line(plain)["modules"]
 
 

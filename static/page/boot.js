@@ -3,12 +3,12 @@
  * Either way Python's first batch says it runs, then running() hands over what waited. */
 
 import { applyBatch } from './heap.js';
-import { PREFIX } from './state.js';
+import { PREFIX, fileUrl } from './state.js';
 import { fail, running } from './transport.js';
 
 /** Start the runtime: a worker, else Python on the page. */
 export function startRuntime(state) {
-  var runtime = state.base + state.build.runtimeScript, url = runtime, worker;
+  var runtime = fileUrl(state, state.build.runtimeScript), url = runtime, worker;
   try {
     if (new URL(runtime).origin !== location.origin) {
       // A Worker must come from the page's origin: a same-origin blob: module that imports ours
@@ -48,7 +48,7 @@ export function startRuntime(state) {
 // Python on the page's main thread: the same runtime module, imported instead of a worker.
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
-  var runtime = import(state.base + state.build.runtimeScript);
+  var runtime = import(fileUrl(state, state.build.runtimeScript));
   runtime.then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
