@@ -16,6 +16,7 @@ from pathlib import Path
 from heap_device.tools import UsageError, assets
 from heap_device.tools.assets import DEMO_STATIC, RUDDERSTACK_UMD, TEMPLATES
 from heap_device.tools.bundle import build
+from heap_device.tools.precompress import ENCODINGS
 from heap_device.tools.server import STANDIN_PATH
 from heap_device.tools.server import make_server as make_local_server
 from heap_device.tools.snippet import snippet_from
@@ -41,11 +42,14 @@ def prepare(root, app_id=None, runtime="micropython", pyodide_dir=None):
 
 
 def bundle_bytes(folder):
-    """Bytes a browser downloads for the bundle: every file in it but our manifest and tag."""
+    """Bytes a browser downloads for the bundle: every file in it but our manifest and tag (and
+    the precompressed copies: uncompressed bytes)."""
     return sum(
         p.stat().st_size
         for p in Path(folder).rglob("*")
-        if p.is_file() and not p.name.startswith(("heap-device.files", "heap-device.tag"))
+        if p.is_file()
+        and not p.name.startswith(("heap-device.files", "heap-device.tag"))
+        and not p.name.endswith(tuple(ENCODINGS.values()))
     )
 
 
