@@ -3,7 +3,8 @@
 ``headers`` (on every answer) and ``path_headers`` ({path: {name: value}}) are sent besides the
 server's own, ``types`` ({suffix: MIME type}) win over its types: the tests of ``heap-device
 check`` set them wrong on purpose. ``note_gets`` lists every GET path in ``server.fetched`` (the
-bench). ``start`` serves from a background thread on a free port. None of it ships in the wheel.
+bench). ``precompressed=False``: a server that ignores a build's .br and .gz copies. ``start``
+serves from a background thread on a free port. None of it ships in the wheel.
 """
 
 import threading
@@ -32,15 +33,27 @@ class Handler(local_server.Handler):
                 return kind
         return super().guess_type(path)
 
+    def _send_precompressed(self):
+        return self.server.precompressed and super()._send_precompressed()
+
     def do_GET(self):
         if self.server.fetched is not None:
             self.server.fetched.append(urlsplit(self.path).path)
         super().do_GET()
 
 
-def make_server(root, headers=None, types=None, path_headers=None, note_gets=False, **options):
+def make_server(
+    root,
+    headers=None,
+    types=None,
+    path_headers=None,
+    note_gets=False,
+    precompressed=True,
+    **options,
+):
     """tools/server.py's make_server, with the knobs above."""
     server = local_server.make_server(root, handler=Handler, **options)
+    server.precompressed = precompressed
     server.headers = dict(headers or {})
     server.path_headers = dict(path_headers or {})
     server.types = dict(types or {})

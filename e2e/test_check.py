@@ -46,10 +46,13 @@ class Site:
         self.url = self.server.url
 
     def check(self, *args, capsys):
+        """(exit status, the lines check printed but the one on bytes, kept as self.bytes)."""
         status = cli.main(["check", *args])
         out = capsys.readouterr()
         assert out.err == ""
-        return status, out.out.splitlines()
+        lines = out.out.splitlines()
+        self.bytes = [line for line in lines if line.startswith(BYTES)]
+        return status, [line for line in lines if not line.startswith(BYTES)]
 
 
 @pytest.fixture
@@ -75,7 +78,17 @@ def served(folder, logical):
 
 def problems(lines):
     assert lines[-1].endswith("problem(s) found")
-    return lines[:-1]
+    return [line for line in lines[:-1] if not line.startswith((BYTES, NOTE))]
+
+
+BYTES = "heap-device check: bytes: "  # what a cold visit downloads: said on every check
+NOTE = "heap-device check: note: "  # costs the site something, breaks nothing
+
+
+def loaded(folder):
+    """How many files of the build in ``folder`` a page loads (not the tag, not the copies)."""
+    names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    return len([n for n in names if n.endswith((".js", ".mjs", ".wasm", ".bin", ".py", ".json"))])
 
 
 @pytest.mark.parametrize("boot", ["pyscript", STRICT])
@@ -85,7 +98,7 @@ def test_a_sound_deploy_passes(local_site, capsys, boot):
     assert lines == [
         "heap-device check: sound: %s files served right from %sheap/"
         % (
-            len(json.loads((s.root / "heap" / "heap-device.files.json").read_text())["files"]) - 1,
+            loaded(s.root / "heap"),
             s.url,
         )
     ]
@@ -297,13 +310,7 @@ def test_a_bundle_on_another_origin_needs_cors(tmp_path, builds, capsys):
         assert status == 1
         found = problems(lines)
         cors = [line for line in found if "cross-origin" in line]
-        assert (
-            len(cors)
-            == len(
-                json.loads((bundle_root / "heap" / "heap-device.files.json").read_text())["files"]
-            )
-            - 1
-        )
+        assert len(cors) == loaded(bundle_root / "heap")
         assert "send Access-Control-Allow-Origin: %s (or *)" % shop.origin in cors[0]
         assert [line for line in found if "cross-origin" not in line] == [
             "heap-device check: Content-Security-Policy header: script-src does not allow "
@@ -480,7 +487,7 @@ def test_check_says_what_to_cache_for_good_and_what_not(local_site, capsys):
     status, lines = s.check(s.url, capsys=capsys)
     assert status == 0
     [note] = [line for line in lines if "note:" in line]
-    count = len(json.loads((s.root / "heap" / MANIFEST).read_text())["files"]) - 1
+    count = loaded(s.root / "heap")
     assert note.startswith(
         "heap-device check: note: cache: %d file(s) named by their content are served with "
         "Cache-Control: public, max-age=86400 (such as %sheap/" % (count, s.url)
@@ -518,5 +525,37 @@ def test_a_stable_name_cached_is_a_problem(local_site, capsys):
 
 
 def lines_of_sound(s):
-    count = len(json.loads((s.root / "heap" / MANIFEST).read_text())["files"]) - 1
+    count = loaded(s.root / "heap")
     return "heap-device check: sound: %d files served right from %sheap/" % (count, s.url)
+
+
+def test_check_says_how_each_file_came_and_what_compression_saves(local_site, capsys):
+    # Our server sends the build's .br copies (the request accepts br): every file compressed.
+    s = local_site(boot=STRICT)
+    assert s.check(s.url, capsys=capsys)[0] == 0
+    [said] = s.bytes
+    count = loaded(s.root / "heap")
+    assert re.fullmatch(
+        BYTES + r"a cold visit downloads [\d.]+ KB \(%d files; Content-Encoding: br %d\); "
+        r"uncompressed it would be [\d.]+ KB" % (count, count),
+        said,
+    )
+    # A server that ignores the copies: sound, and a note says what it costs.
+    s = local_site(boot=STRICT, precompressed=False)
+    status, lines = s.check(s.url, capsys=capsys)
+    assert status == 0 and "Content-Encoding: none %d)" % count in s.bytes[0]
+    [note] = [line for line in lines if line.startswith(NOTE)]
+    folder_files = json.loads((s.root / "heap" / MANIFEST).read_text())["files"]
+    brotli = sum((s.root / "heap" / n).stat().st_size for n in folder_files if n.endswith(".br"))
+    raw = sum((s.root / "heap" / n[:-3]).stat().st_size for n in folder_files if n.endswith(".br"))
+    assert note == (
+        NOTE + "compression: %d file(s) came without Content-Encoding (such as %sheap/%s): sent "
+        "as the build's .br copies they would be %.1f KB smaller for every cold visit: serve the "
+        "precompressed files beside them (docs/website-setup.md, Compression)"
+        % (
+            count,
+            s.url,
+            served(s.root / "heap", "micropython/micropython.wasm"),
+            (raw - brotli) / 1000,
+        )
+    )

@@ -1,13 +1,14 @@
 """Deploy rules as pure functions: the manifest a rebuild writes, what check says of a file's type
 and which base URL a fix names, and the command line's own texts (help, commands in the docs)."""
 
+import random
 import re
 import shlex
 from pathlib import Path
 
 import pytest
 
-from heap_device.tools import UsageError, bundle, check, cli, output
+from heap_device.tools import UsageError, bundle, check, cli, output, precompress
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -247,3 +248,25 @@ def test_what_a_cache_control_header_means(header, for_good, revalidated):
     directives = check.cache_directives(header)
     assert check.is_cached_for_good(directives) is for_good
     assert check.is_revalidated(directives) is revalidated
+
+
+# ---------------------------------------------------------------- precompressed copies
+
+
+def test_each_file_gets_its_copies_when_they_save_enough():
+    text = b"heap-device " * 500
+    noise = random.Random(1).randbytes(2000)  # does not compress: not worth a copy
+    copies = precompress.precompressed({"a.js": text, "b.bin": noise})
+    assert sorted(copies) == ["a.js.br", "a.js.gz"]
+    assert precompress.decode(copies["a.js.gz"], "gzip") == text
+    assert precompress.decode(copies["a.js.br"], "br") == text
+    assert copies == precompress.precompressed({"a.js": text, "b.bin": noise})  # reproducible
+    names = {"a.js", "a.js.br", "a.js.gz", "x.gz"}
+    assert [n for n in sorted(names) if precompress.is_copy(n, names)] == ["a.js.br", "a.js.gz"]
+
+
+def test_without_brotli_a_build_writes_gzip_only(monkeypatch):
+    monkeypatch.setattr(precompress, "brotli_module", lambda: None)
+    assert precompress.available() == ["gzip"]
+    assert sorted(precompress.precompressed({"a.js": b"x" * 1000})) == ["a.js.gz"]
+    assert precompress.decode(b"anything", "br") is None  # check then says it cannot decode

@@ -27,6 +27,7 @@ from heap_device.tools import transform as site_transform
 from heap_device.tools.assets import PACKAGE_DIR, STATIC
 from heap_device.tools.output import write_bundle
 from heap_device.tools.pagejs import assemble, without_comment_lines
+from heap_device.tools.precompress import precompressed
 
 RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts. "worker" (the default): heap-device-runtime.js runs it in a
@@ -279,9 +280,11 @@ def compile_mpy(names):
 def build(
     out, runtime, boot=DEFAULT_BOOT, force=False, pyodide_dir=None, dev=False, transform=None
 ):
-    """Write a self-contained bundle: adapter, Python modules and one interpreter."""
+    """Write a self-contained bundle: adapter, Python modules and one interpreter, each file with
+    its precompressed copies (precompress.py)."""
     files = bundle_files(runtime, boot, pyodide_dir, dev, transform)
-    return write_bundle(out, files, entry_of(files), force)
+    entry = entry_of(files)
+    return write_bundle(out, {**files, **precompressed(files)}, entry, force)
 
 
 def entry_of(files):

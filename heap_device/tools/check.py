@@ -15,7 +15,7 @@ import urllib.request
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from heap_device.tools import UsageError
+from heap_device.tools import UsageError, precompress
 from heap_device.tools.bundle import (
     BOOTS,
     ENTRY,
@@ -52,6 +52,10 @@ class Fetched:
     def __init__(self, url, status, headers, body, error=None):
         self.url, self.status, self.headers = url, status, headers
         self.body, self.error = body, error
+        self.sent = len(body)  # bytes over the wire (compressed, when it came so)
+
+    def encoding(self):
+        return (self.header("Content-Encoding") or "").strip().lower() or None
 
     def header(self, name):
         return self.headers.get(name) if self.headers is not None else None
@@ -64,13 +68,22 @@ class Fetched:
 
 
 def fetch(url, origin=None):
-    """GET ``url`` (with an Origin header when the page is elsewhere); never raises."""
+    """GET ``url`` as a browser would (an Origin header when the page is elsewhere; compressed
+    answers accepted, then decoded: ``sent`` is what came over the wire); never raises."""
     request = urllib.request.Request(url, headers={"User-Agent": "heap-device-check"})
+    request.add_header("Accept-Encoding", ", ".join(precompress.available()))
     if origin:
         request.add_header("Origin", origin)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:
-            return Fetched(url, answer.status, answer.headers, answer.read())
+            sent = answer.read()
+            encoding = (answer.headers.get("Content-Encoding") or "").strip().lower()
+            body = precompress.decode(sent, encoding)
+            if body is None:
+                return Fetched(url, None, None, b"", f"cannot decode Content-Encoding {encoding}")
+            fetched = Fetched(url, answer.status, answer.headers, body)
+            fetched.sent = len(sent)
+            return fetched
     except urllib.error.HTTPError as exc:
         return Fetched(url, exc.code, exc.headers, b"")
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -338,6 +351,7 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
             f"its tag in the page (heap-device snippet --from DIR --base-url {fix_base})"
         )
     _check_caching(base, served, listed, page, report, note)
+    _report_bytes(base, served, out, note)
 
     for given, where in ((page_tag, "the page's tag"), (tag, "the --tag")):
         if given is not None:
@@ -504,6 +518,43 @@ def _check_caching(base, served, listed, page, report, note):
         )
 
 
+# ---------------------------------------------------------------- compression
+
+
+def kb(n):
+    return "%.1f KB" % (n / 1000)
+
+
+def _report_bytes(base, served, out, note):
+    """What a cold visit downloads as served, and what compression it is missing."""
+    sent = sum(got.sent for _, got in served)
+    raw = sum(len(got.body) for _, got in served)
+    kinds = {}
+    for _, got in served:
+        kinds[got.encoding() or "none"] = kinds.get(got.encoding() or "none", 0) + 1
+    said = ", ".join("%s %d" % (k, n) for k, n in sorted(kinds.items()))
+    print(
+        f"heap-device check: bytes: a cold visit downloads {kb(sent)} ({len(served)} files; "
+        f"Content-Encoding: {said}); uncompressed it would be {kb(raw)}",
+        file=out,
+    )
+    best = precompress.available()[0]
+    missing = []
+    for name, got in served:
+        if got.encoding() is None:
+            smaller = len(got.body) - len(precompress.compress(got.body, best))
+            if smaller >= len(got.body) * precompress.MIN_SAVING:
+                missing.append((name, smaller))
+    if missing:
+        saved = sum(smaller for _, smaller in missing)
+        note(
+            f"compression: {len(missing)} file(s) came without Content-Encoding (such as "
+            f"{base}/{max(missing, key=lambda m: m[1])[0]}): sent as the build's .{best[:2]} "
+            f"copies they would be {kb(saved)} smaller for every cold visit: serve the "
+            "precompressed files beside them (docs/website-setup.md, Compression)"
+        )
+
+
 def _said(header):
     return "Cache-Control: %s" % header if header else "no Cache-Control"
 
@@ -525,7 +576,7 @@ def _files_of(manifest, entry_name, build):
         manifest = previous  # the page's tag loads the build before the last one
     names = manifest.get("files")
     if isinstance(names, list) and all(isinstance(n, str) for n in names):
-        listed = [n for n in names if n != TAG_FILE]
+        listed = [n for n in names if n != TAG_FILE and not precompress.is_copy(n, set(names))]
         return sorted(set(listed) | {entry_name})
     paths = build.get("paths") if isinstance(build.get("paths"), dict) else {}
     names = [entry_name]

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from heap_device.tools import UsageError, assets
+from heap_device.tools import UsageError, assets, precompress
 from heap_device.tools.bundle import BOOTS, RUNTIMES, build
 from heap_device.tools.output import save_tag
 from heap_device.tools.snippet import check_base_url, parse_options, snippet_from
@@ -106,6 +106,11 @@ def _build(args):
         args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.dev, args.transform
     )
     print(f"heap-device: wrote the {args.runtime} bundle to {out}", file=sys.stderr)
+    if "br" not in precompress.available():
+        print(
+            "heap-device: wrote .gz copies only: install brotli (pip install brotli) for .br",
+            file=sys.stderr,
+        )
     if args.base_url is None:
         print(
             f"heap-device: for its tag: heap-device snippet --from {out} --base-url URL",

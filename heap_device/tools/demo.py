@@ -17,6 +17,7 @@ from heap_device.core.settings import BY_NAME
 from heap_device.tools import UsageError, assets
 from heap_device.tools.assets import DEMO_STATIC, RUDDERSTACK_UMD, TEMPLATES
 from heap_device.tools.bundle import DEFAULT_BOOT, build
+from heap_device.tools.precompress import ENCODINGS
 from heap_device.tools.server import STANDIN_PATH
 from heap_device.tools.server import make_server as make_local_server
 from heap_device.tools.snippet import snippet_from
@@ -51,11 +52,14 @@ def prepare(
 
 
 def bundle_bytes(folder):
-    """Bytes a browser downloads for the bundle: every file in it but our manifest and tag."""
+    """Bytes a browser downloads for the bundle: every file in it but our manifest and tag (and
+    the precompressed copies: uncompressed bytes)."""
     return sum(
         p.stat().st_size
         for p in Path(folder).rglob("*")
-        if p.is_file() and not p.name.startswith(("heap-device.files", "heap-device.tag"))
+        if p.is_file()
+        and not p.name.startswith(("heap-device.files", "heap-device.tag"))
+        and not p.name.endswith(tuple(ENCODINGS.values()))
     )
 
 

@@ -1,10 +1,12 @@
 """The one local web server of the demo, the e2e tests and the bench.
 
 It serves a folder with the MIME types a bundle needs (browsers refuse ``.mjs`` and ``.wasm``
-served with the wrong type), the Heap stand-in at ``/heap-standin.js``, and is the RudderStack
-data plane: POST ``/v1/*`` is answered 200 and kept, GET ``/__dataplane?since=N`` returns what was
-kept as JSON. What only tests and the bench add to it (headers and MIME types set wrong on
-purpose, a list of requests, a background thread) lives in ``e2e/served.py``, outside the wheel.
+served with the wrong type), a build's precompressed copies when the request accepts them, files
+named by their content cached for good (the rest revalidated), the Heap stand-in at
+``/heap-standin.js``, and is the RudderStack data plane: POST ``/v1/*`` is answered 200 and kept,
+GET ``/__dataplane?since=N`` returns what was kept as JSON. What only tests and the bench add to
+it (headers and MIME types set wrong on purpose, a list of requests, a background thread) lives in
+``e2e/served.py``, outside the wheel.
 """
 
 import json
@@ -13,12 +15,14 @@ import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from socket import AF_INET6
 from urllib.parse import parse_qs, urlsplit
 
 from heap_device.tools.assets import DEMO_STATIC
 from heap_device.tools.bundle import is_content_addressed
 from heap_device.tools.check import CACHED_FOR_GOOD
+from heap_device.tools.precompress import ENCODINGS
 
 BUNDLE_TYPES = {
     ".js": "text/javascript",
@@ -129,8 +133,30 @@ class Handler(SimpleHTTPRequestHandler):
                 since = 0
             body = json.dumps({"events": self.server.dataplane.events_since(since)})
             self._send(200, "application/json", body.encode("utf-8"))
-        else:
+        elif not self._send_precompressed():
             super().do_GET()
+
+    def _send_precompressed(self):
+        """Send the build's x.br or x.gz for x when the request accepts it (as nginx's
+        gzip_static and brotli_static do); False when there is none to send."""
+        path = Path(self.translate_path(self.path))
+        accepted = {
+            part.split(";")[0].strip().lower()
+            for part in (self.headers.get("Accept-Encoding") or "").split(",")
+        }
+        for encoding, suffix in ENCODINGS.items():
+            copy = path.with_name(path.name + suffix)
+            if encoding in accepted and path.is_file() and copy.is_file():
+                body = copy.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", encoding)
+                self.send_header("Vary", "Accept-Encoding")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return True
+        return False
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
