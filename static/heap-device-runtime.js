@@ -4,58 +4,81 @@
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
 // Written by `heap-device build`: the interpreter, the file that holds every module, the
-// interpreter's folder, as served (named by their content), and (only in --dev builds) dev: true.
-var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/"};
+// interpreter's folder, as served (named by their content), the sha384 of each file this module
+// loads (by that name; trust.js) and (only in --dev builds) dev: true.
+var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/", "integrity": {}};
 
 // Dev builds mark each start-up step in the worker's timeline (the bench reads them).
 function mark(step) {
   if (BUILD.dev) performance.mark('heap-device:' + step);
 }
 
-var base = new URL('.', import.meta.url).href;
+// trust.js
+
+// This module's folder. A build on another origin starts it from a same-origin blob: that
+// carries its verified text (static/page/boot.js) and says where it came from.
+var base = new URL('.', globalThis.HEAP_DEVICE_RUNTIME_URL || import.meta.url).href;
 var inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
 
-function fetchOk(url) {
-  return fetch(url, { credentials: 'same-origin' }).then(function (response) {
-    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
-    return response;
-  });
+// A file of the build, verified against the sha384 the build wrote (BUILD.integrity, by name).
+function fetchFile(url) {
+  return fetchVerified(url, BUILD.integrity[url.slice(base.length)]);
 }
 
-// In the worker, the interpreter's .wasm is asked for at once, beside the interpreter's script
-// instead of after it, and compiled as it streams in: the worker's global scope is ours alone,
-// so the interpreter's own fetch of that URL is handed the response already under way. Resolves
-// once the answer is known to be good; a bad answer is the clear cause of a failed start.
-function fetchWasmEarly(url) {
-  if (!inWorker) return null;
-  var response = fetch(url, { credentials: 'same-origin' });
-  var realFetch = self.fetch;
-  self.fetch = function (resource, options) {
-    if (new URL(String(resource.url || resource), base).href !== url) return realFetch(resource, options);
-    self.fetch = realFetch;
-    return response;
-  };
-  return response.then(function (r) {
-    if (!r.ok) throw new Error('fetching of the wasm failed: ' + url + ' answered HTTP ' + r.status);
+// The interpreter's script, once its bytes are verified. It is then imported by its URL (from
+// the HTTP cache: every file of a build is named by its content and cached for good); importing
+// the verified bytes from a blob: would need blob: in the page's script-src.
+function importVerified(url) {
+  return fetchFile(url).then(function () { return import(url); });
+}
+
+// Every other file of the interpreter's folder that it fetches (the .wasm; Pyodide's standard
+// library and lock file) is asked for at once, beside the interpreter's script instead of after
+// it, and verified before the interpreter starts. In the worker, whose global scope is ours
+// alone, the interpreter's own fetch of each is answered with the verified bytes; on the page,
+// MicroPython is handed the .wasm as a blob: URL of them.
+function fetchInterpreterFiles() {
+  var folder = base + BUILD.interpreter, got = {};
+  var names = Object.keys(BUILD.integrity).filter(function (name) {
+    return name.indexOf(BUILD.interpreter) === 0 && !/\.m?js$/.test(name);
+  });
+  var all = names.map(function (name) {
+    return fetchFile(base + name).then(function (bytes) { got[base + name] = bytes; });
+  });
+  if (!names.length) got = null;
+  return Promise.all(all).then(function () {
+    if (inWorker && got) {
+      var realFetch = self.fetch;
+      self.fetch = function (resource, options) {
+        var url = new URL(String(resource.url || resource), base).href;
+        if (!got[url]) return realFetch(resource, options);
+        var type = /\.wasm$/.test(url) ? 'application/wasm' : 'application/octet-stream';
+        return Promise.resolve(new Response(got[url], { headers: { 'Content-Type': type } }));
+      };
+    }
+    return { folder: folder, got: got };
   });
 }
 
 function startMicroPython() {
-  var wasmUrl = base + BUILD.interpreter + 'micropython.wasm';
-  var wasm = fetchWasmEarly(wasmUrl);
-  var python = import(base + BUILD.interpreter + 'micropython.mjs').then(function (module) {
+  var files = fetchInterpreterFiles();
+  var script = importVerified(base + BUILD.interpreter + 'micropython.mjs');
+  return Promise.all([script, files]).then(function (ready) {
     mark('interpreter-script');
-    return module.loadMicroPython({ url: wasmUrl });
+    var wasmUrl = ready[1].folder + 'micropython.wasm';
+    if (!inWorker && ready[1].got) {
+      wasmUrl = URL.createObjectURL(new Blob([ready[1].got[wasmUrl]], { type: 'application/wasm' }));
+    }
+    return ready[0].loadMicroPython({ url: wasmUrl });
   });
-  return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }
 
 function startPyodide() {
-  var wasm = fetchWasmEarly(base + BUILD.interpreter + 'pyodide.asm.wasm');
-  var python = import(base + BUILD.interpreter + 'pyodide.mjs').then(function (module) {
-    return module.loadPyodide({ indexURL: base + BUILD.interpreter });
+  var files = fetchInterpreterFiles();
+  var script = importVerified(base + BUILD.interpreter + 'pyodide.mjs');
+  return Promise.all([script, files]).then(function (ready) {
+    return ready[0].loadPyodide({ indexURL: ready[1].folder });
   });
-  return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }
 
 // The modules' file: a 4-byte little-endian length, a JSON index [[path, size], ...] (paths
@@ -74,7 +97,7 @@ function unpack(buffer) {
 /** Start Python with heap_device in it; resolves to the bridge module (start, receive). */
 export function boot() {
   // Everything at once, in parallel: the interpreter (script and .wasm) and the modules.
-  var modules = fetchOk(base + BUILD.pack).then(function (r) { return r.arrayBuffer(); });
+  var modules = fetchFile(base + BUILD.pack);
   var python = BUILD.runtime === 'pyodide' ? startPyodide() : startMicroPython();
   python.then(function () { mark('python-running'); }, function () {});
   return Promise.all([python, modules]).then(function (got) {
@@ -123,6 +146,6 @@ if (inWorker) {
     self.postMessage([bridge.start()]);
     mark('started');
   }, function (error) {
-    self.postMessage({ failed: String((error && error.message) || error) });
+    self.postMessage({ failed: String((error && error.message) || error), refused: error && error.refused });
   });
 }

@@ -11,6 +11,10 @@ files because Pyodide and PyScript load their files by fixed names from their ow
 ``indexURL``, PyScript's chunks); the names inside stay as the packages ship them. A script names
 what it loads through its BUILD object: ``BUILD.paths`` maps each folder (and the runtime script)
 to its content-addressed name; the runtime script's ``BUILD.pack`` and ``BUILD.interpreter`` too.
+
+A chain of trust from the tag: the tag's SRI pins the entry; the entry's ``BUILD.integrity`` holds
+the sha384 (SRI form) of the runtime script, the runtime script's that of the module pack and of
+each interpreter file, and the page side verifies each before it runs (static/page/trust.js).
 """
 
 import hashlib
@@ -26,8 +30,9 @@ from heap_device.tools import UsageError, assets
 from heap_device.tools import transform as site_transform
 from heap_device.tools.assets import PACKAGE_DIR, STATIC
 from heap_device.tools.output import write_bundle
-from heap_device.tools.pagejs import assemble, without_comment_lines
+from heap_device.tools.pagejs import assemble, module_body, without_comment_lines
 from heap_device.tools.precompress import precompressed
+from heap_device.tools.snippet import integrity
 
 RUNTIMES = ("micropython", "pyodide")
 # How the interpreter starts. "worker" (the default): heap-device-runtime.js runs it in a
@@ -39,6 +44,10 @@ DEFAULT_BOOT = BOOTS[0]
 ENTRY = "heap-device.js"
 RUNTIME_SCRIPT = "heap-device-runtime.js"
 RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
+# The page module that verifies files (static/page/trust.js); the runtime module carries a copy,
+# where its line TRUST_LINE stands.
+TRUST_MODULE = "trust.js"
+TRUST_LINE = "// trust.js\n"
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
 # Runs a site's transform (§9): only a build with --transform ships it.
@@ -60,6 +69,7 @@ SHIPPED_ROOMS = ("core", "browser")
 # What core.js imports at run time: its core chunk and the six plugin chunks. PyScript imports the
 # plugins for both script types, so our config's "!plugin" list cannot keep them out; the editor,
 # terminal, codemirror, xterm, TOML and zip chunks are only imported when a page uses them.
+PYSCRIPT_CORE = "pyscript/core.js"
 PYSCRIPT_FILES = (
     "core.js",
     "core-*.js",
@@ -123,8 +133,12 @@ def check_boot(runtime, boot):
         raise UsageError(f"unknown boot {boot!r}: use one of {', '.join(BOOTS)}")
 
 
-def _render(path, build):
+def _render(path, build, inserts=None):
     text = path.read_text(encoding="utf-8")
+    for where, what in (inserts or {}).items():
+        if text.count(where) != 1:
+            raise UsageError(f"{path} has no {where!r} line to fill in")
+        text = text.replace(where, what)
     line = json.dumps(build)
     text, count = BUILD_LINE.subn(lambda m: m.group(1) + line + ";", text, count=1)
     if count != 1:
@@ -209,12 +223,12 @@ def build_of(text):
     return build if isinstance(build, dict) and "runtime" in build else None
 
 
-def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
+def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None, integrity_of=None):
     """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
 
     `site`: the site transform's module files; with one the page hands over whole messages (§9).
     `paths`: the content-addressed names of what it loads ({"micropython/": "micropython.<hash>/",
-    "heap-device-runtime.js": ...}).
+    "heap-device-runtime.js": ...}). `integrity_of`: {served name: SRI} of the files it loads.
     """
     check_boot(runtime, boot)
     build = {
@@ -224,19 +238,33 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
         "paths": paths or {},
+        "integrity": integrity_of or {},
     }
     if boot == "worker":
         build["runtimeScript"] = RUNTIME_SCRIPT  # the page starts it (static/page/boot.js)
     return assemble(build, dev)
 
 
-def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None, dev=False):
+def render_runtime_module(
+    runtime, pack=MODULE_PACK, interpreter=None, dev=False, integrity_of=None
+):
     """The heap-device-runtime.js a worker build writes: its module pack and interpreter folder
-    (as served: content-addressed names); dev (--dev) marks its start-up steps for the bench."""
-    build = {"runtime": runtime, "pack": pack, "interpreter": interpreter or runtime + "/"}
+    (as served: content-addressed names); dev (--dev) marks its start-up steps for the bench.
+    `integrity_of`: {served name: SRI} of the pack and the interpreter's files; trust.js (which
+    verifies them) is copied in where the module says ``// trust.js``."""
+    build = {
+        "runtime": runtime,
+        "pack": pack,
+        "interpreter": interpreter or runtime + "/",
+        "integrity": integrity_of or {},
+    }
     if dev:
         build["dev"] = True
-    return _render(RUNTIME_MODULE, build)
+    return _render(RUNTIME_MODULE, build, {TRUST_LINE: module_body(TRUST_MODULE)})
+
+
+def _integrity(source):
+    return integrity(source if isinstance(source, bytes) else source.read_bytes())
 
 
 def pack_modules(modules):
@@ -336,12 +364,24 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     # What the scripts load is named first, so that the scripts can name it.
     paths = content_addressed_folders(files)
     served = {served_name(name, paths): source for name, source in files.items()}
+    loads = {}
     if boot == "worker":
+        # What the runtime script loads: the pack and every interpreter file it (or Pyodide,
+        # through the worker's fetch) fetches, named as served relative to the bundle.
+        pack = served_name(MODULE_PACK, paths)
+        folder = paths[runtime + "/"]
+        names = [pack] + [name for name in served if name.startswith(folder)]
         runtime_js = render_runtime_module(
-            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"], dev
+            runtime, pack, folder, dev, {name: _integrity(served[name]) for name in sorted(names)}
         ).encode("utf-8")
         paths[RUNTIME_SCRIPT] = hashed_name(RUNTIME_SCRIPT, runtime_js)
         served[paths[RUNTIME_SCRIPT]] = runtime_js
-    entry = render_adapter(runtime, boot, dev, site, paths).encode("utf-8")
+        loads = {paths[RUNTIME_SCRIPT]: integrity(runtime_js)}
+    else:
+        # PyScript's core.js, through its tag's integrity attribute (the chunks it imports and
+        # the files it fetches by itself are not verified).
+        core = served_name(PYSCRIPT_CORE, paths)
+        loads = {core: _integrity(served[core])}
+    entry = render_adapter(runtime, boot, dev, site, paths, loads).encode("utf-8")
     served[hashed_name(ENTRY, entry)] = entry
     return served

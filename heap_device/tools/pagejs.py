@@ -53,7 +53,7 @@ def module_names(boot, dev=False):
 def assemble(build, dev=False):
     """The text of heap-device.js for ``build`` (the BUILD object: runtime, boot, ...)."""
     names = module_names(build["boot"], dev)
-    bodies = [_body(name) for name in names]
+    bodies = [module_body(name) for name in names]
     _check_names(names, bodies)
     call = "main(BUILD, startRuntime%s);\n" % (", devTools" if dev else "")
     text = (
@@ -95,7 +95,8 @@ def _source(name):
     return path.read_text(encoding="utf-8")
 
 
-def _body(name):
+def module_body(name):
+    """A static/page module's text without its import lines and export words."""
     text = EXPORT.sub("", IMPORT.sub("", _source(name)))
     left = MODULE_SYNTAX.search(text)
     if left:

@@ -3,21 +3,34 @@
  * Either way Python's first batch says it runs, then running() hands over what waited. */
 
 import { applyBatch } from './heap.js';
-import { PREFIX, fileUrl } from './state.js';
-import { fail, running } from './transport.js';
+import { PREFIX, fileUrl, integrityOf } from './state.js';
+import { fail, refuse, running } from './transport.js';
+import { fetchVerified } from './trust.js';
 
 /** Start the runtime: a worker, else Python on the page. */
 export function startRuntime(state) {
-  var runtime = fileUrl(state, state.build.runtimeScript), url = runtime, worker;
+  var runtime = fileUrl(state, state.build.runtimeScript);
+  if (new URL(runtime).origin === location.origin) return startWorker(state, runtime);
+  // A Worker must come from the page's origin: a same-origin blob: module does, carrying the
+  // runtime module's text once it is verified (trust.js; CORS, as for this file) and its URL, for
+  // the files beside it. A page CSP must then allow blob: in worker-src. A same-origin build
+  // starts the worker from its URL: the name is the file's content hash, so no cache or CDN can
+  // hold other bytes under it, and what the worker loads it verifies itself.
+  fetchVerified(runtime, integrityOf(state, state.build.runtimeScript)).then(function (bytes) {
+    var text = 'globalThis.HEAP_DEVICE_RUNTIME_URL = ' + JSON.stringify(runtime) + ';\n' +
+      new TextDecoder().decode(bytes);
+    startWorker(state, URL.createObjectURL(new Blob([text], { type: 'text/javascript' })));
+  }).catch(function (e) { stopped(state, e); });
+}
+
+function stopped(state, e) {
+  if (e && e.refused) refuse(state, e.refused);
+  else fail(state, String(e && e.message || e));
+}
+
+function startWorker(state, url) {
+  var worker;
   try {
-    if (new URL(runtime).origin !== location.origin) {
-      // A Worker must come from the page's origin: a same-origin blob: module that imports ours
-      // (CORS, as for this file) does. A page CSP must then allow blob: in worker-src; import()
-      // is checked against script-src, like this file. If it fails, the worker throws: its error
-      // event starts Python on the page.
-      url = URL.createObjectURL(new Blob(['import(' + JSON.stringify(runtime) + ').catch(' +
-        'function (e) { setTimeout(function () { throw e; }); });'], { type: 'text/javascript' }));
-    }
     worker = new Worker(url, { type: 'module', name: 'heap-device' });
   } catch (e) {
     return startOnPage(state, 'no Web Worker could start here: ' + (e && e.message || e));
@@ -30,7 +43,7 @@ export function startRuntime(state) {
     outbox.push(text);
   }
   worker.onmessage = function (e) {
-    if (!Array.isArray(e.data)) return fail(state, e.data && e.data.failed);
+    if (!Array.isArray(e.data)) return stopped(state, e.data && (e.data.refused ? e.data : e.data.failed));
     // The first answer says Python runs (its heap-device:ready batch is applied below).
     if (!state.receiver) running(state, post);
     for (var i = 0; i < e.data.length; i++) applyBatch(e.data[i]);
@@ -45,15 +58,20 @@ export function startRuntime(state) {
   };
 }
 
-// Python on the page's main thread: the same runtime module, imported instead of a worker.
+// Python on the page's main thread: the same runtime module, imported instead of a worker (by its
+// URL once its fetched bytes are verified: importing them from a blob: would need blob: in
+// script-src, which the policy that refused the worker likely lacks).
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
-  var runtime = import(fileUrl(state, state.build.runtimeScript));
+  var url = fileUrl(state, state.build.runtimeScript);
+  var runtime = fetchVerified(url, integrityOf(state, state.build.runtimeScript)).then(function () {
+    return import(url);
+  });
   runtime.then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
       var batch = bridge.receive(text);
       if (batch) applyBatch(batch);
     });
-  }).catch(function (e) { fail(state, String(e && e.message || e)); });
+  }).catch(function (e) { stopped(state, e); });
 }

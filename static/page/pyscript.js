@@ -4,7 +4,7 @@
  * on running() hands items over to Heap_RS.push, as the worker build does to its worker. */
 
 import { applyBatch } from './heap.js';
-import { fileUrl } from './state.js';
+import { fileUrl, integrityOf } from './state.js';
 import { fail, running } from './transport.js';
 
 // No PyScript UI on the host page (e.g. the "error" plugin's red banner).
@@ -33,6 +33,9 @@ export function startRuntime(state) {
   var core = document.createElement('script');
   core.type = 'module';
   core.src = fileUrl(state, 'pyscript/core.js');
+  // The browser verifies PyScript's core.js (SRI); what it then loads by itself, it does not.
+  var integrity = integrityOf(state, 'pyscript/core.js');
+  if (integrity) core.integrity = integrity;
   core.onerror = function () { fail(state, 'could not load ' + core.src); };
   document.head.append(tag, core);
 }

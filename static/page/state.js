@@ -10,6 +10,12 @@ export function fileUrl(state, name) {
   return state.base + ((state.build.paths || {})[top] || top) + name.slice(top.length);
 }
 
+/** The sha384 (SRI form) the build wrote for one of the files it loads, named as the sources
+ * name it (trust.js), or undefined. */
+export function integrityOf(state, name) {
+  return (state.build.integrity || {})[fileUrl(state, name).slice(state.base.length)];
+}
+
 /** A fresh state: `build` is BUILD, `tag` our <script> element (or null), `base` its folder URL. */
 export function createState(build, tag, base) {
   return {

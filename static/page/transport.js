@@ -52,6 +52,15 @@ export function fail(state, cause) {
     "docs/security.md; the PyScript build also needs 'unsafe-eval').");
 }
 
+/** A file of the build is not the one the build wrote (trust.js): `refused` names it and the
+ * fix, said once as the only error; from then on items are dropped, as after fail(). */
+export function refuse(state, refused) {
+  if (state.failed || state.receiver) return;
+  state.failed = true;
+  state.queue.length = 0;
+  console.error(PREFIX + refused);
+}
+
 var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
 
 /** Turn the browser's word that our runtime was refused (CSP) or aborted into fail(). */

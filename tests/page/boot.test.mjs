@@ -2,6 +2,8 @@
 // running(): Python's first batch is applied, then what waited is handed over, in order.
 
 import assert from 'node:assert/strict';
+import { resolveObjectURL } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 
 import { startRuntime as startWorker } from '../../static/page/boot.js';
@@ -48,10 +50,43 @@ test('worker: its first answer says Python runs; what waited goes in one post, i
   assert.deepEqual(worker.posted, [['settings', 'm1', 'm2']]);
 });
 
-test('worker: a runtime from another origin starts through a same-origin blob: module', () => {
-  const { state } = workerPage('https://cdn.test/heap/');
+// A runtime module on another origin, and the sha384 its build wrote into BUILD.integrity.
+const RUNTIME_TEXT = 'export function boot() {}\n';
+const RUNTIME_SRI = 'sha384-' + createHash('sha384').update(RUNTIME_TEXT).digest('base64');
+
+async function otherOriginStart(served) {
+  const page = workerPage('https://cdn.test/heap/');
+  page.state.build.integrity = { 'heap-device-runtime.js': RUNTIME_SRI };
+  FakeWorker.last = null;
+  const fetched = [];
+  globalThis.fetch = async (url) => { fetched.push(url); return new Response(served); };
+  startWorker(page.state);
+  for (let i = 0; i < 20 && !FakeWorker.last && !page.state.failed; i++) await new Promise((r) => setTimeout(r));
+  return { ...page, fetched, worker: FakeWorker.last };
+}
+
+test('worker: a runtime from another origin starts through a same-origin blob: module carrying its verified text', async () => {
+  const { worker, fetched, lines } = await otherOriginStart(RUNTIME_TEXT);
+  assert.deepEqual(fetched, ['https://cdn.test/heap/heap-device-runtime.js']);
+  assert.match(worker.url, /^blob:/);
+  const text = await resolveObjectURL(worker.url).text();
+  assert.equal(text, 'globalThis.HEAP_DEVICE_RUNTIME_URL = "https://cdn.test/heap/heap-device-runtime.js";\n' + RUNTIME_TEXT);
+  assert.deepEqual(lines, []);
+});
+
+test('worker: a changed runtime module from another origin is refused: one error naming it, no worker', async () => {
+  const { worker, state, lines } = await otherOriginStart(RUNTIME_TEXT + '// one more line\n');
+  assert.equal(worker, null);
+  assert.equal(state.failed, true);
+  assert.deepEqual(lines.map((l) => l[0]), ['error']);
+  assert.match(lines[0][1], /^heap-device: https:\/\/cdn\.test\/heap\/heap-device-runtime\.js is not the file this build wrote/);
+});
+
+test('worker: a file the worker refused is said once, in its own words', () => {
+  const { state, lines } = workerPage();
   startWorker(state);
-  assert.match(FakeWorker.last.url, /^blob:/);
+  FakeWorker.last.onmessage({ data: { failed: 'x', refused: 'https://site.test/heap/p/modules.bin is not the file this build wrote' } });
+  assert.deepEqual(lines, [['error', 'heap-device: https://site.test/heap/p/modules.bin is not the file this build wrote']]);
 });
 
 test("worker: a runtime that could not start is said once, in the page's words", () => {
