@@ -35,8 +35,9 @@ function importVerified(url) {
 // Every other file of the interpreter's folder that it fetches (the .wasm; Pyodide's standard
 // library and lock file) is asked for at once, beside the interpreter's script instead of after
 // it, and verified before the interpreter starts. In the worker, whose global scope is ours
-// alone, the interpreter's own fetch of each is answered with the verified bytes; on the page,
-// MicroPython is handed the .wasm as a blob: URL of them.
+// alone, the interpreter's own fetch of each is answered with the verified bytes. On the page
+// (whose fetch is the site's), the interpreter fetches each again, normally from the HTTP cache:
+// a blob: URL of the verified bytes would need blob: in the page's connect-src.
 function fetchInterpreterFiles() {
   var folder = base + BUILD.interpreter, got = {};
   var names = Object.keys(BUILD.integrity).filter(function (name) {
@@ -46,17 +47,23 @@ function fetchInterpreterFiles() {
     return fetchFile(base + name).then(function (bytes) { got[base + name] = bytes; });
   });
   if (!names.length) got = null;
+  var realFetch = self.fetch;
+  // Once the interpreter runs: the bytes are let go, fetch is the worker's own again.
+  function release(python) {
+    got = null;
+    if (self.fetch !== realFetch) self.fetch = realFetch;
+    return python;
+  }
   return Promise.all(all).then(function () {
     if (inWorker && got) {
-      var realFetch = self.fetch;
       self.fetch = function (resource, options) {
         var url = new URL(String(resource.url || resource), base).href;
-        if (!got[url]) return realFetch(resource, options);
+        if (!got || !got[url]) return realFetch(resource, options);
         var type = /\.wasm$/.test(url) ? 'application/wasm' : 'application/octet-stream';
         return Promise.resolve(new Response(got[url], { headers: { 'Content-Type': type } }));
       };
     }
-    return { folder: folder, got: got };
+    return { folder: folder, got: got, release: release };
   });
 }
 
@@ -66,10 +73,7 @@ function startMicroPython() {
   return Promise.all([script, files]).then(function (ready) {
     mark('interpreter-script');
     var wasmUrl = ready[1].folder + 'micropython.wasm';
-    if (!inWorker && ready[1].got) {
-      wasmUrl = URL.createObjectURL(new Blob([ready[1].got[wasmUrl]], { type: 'application/wasm' }));
-    }
-    return ready[0].loadMicroPython({ url: wasmUrl });
+    return ready[0].loadMicroPython({ url: wasmUrl }).then(ready[1].release);
   });
 }
 
@@ -77,7 +81,7 @@ function startPyodide() {
   var files = fetchInterpreterFiles();
   var script = importVerified(base + BUILD.interpreter + 'pyodide.mjs');
   return Promise.all([script, files]).then(function (ready) {
-    return ready[0].loadPyodide({ indexURL: ready[1].folder });
+    return ready[0].loadPyodide({ indexURL: ready[1].folder }).then(ready[1].release);
   });
 }
 
