@@ -36,9 +36,10 @@ lint: $(VENV)/.installed
 unit: setup node
 	$(PY) -m pytest tests
 
-# The page side's modules (static/page/*.js) against fakes, in Node's own test runner: seconds.
+# The page side's modules (static/page/*.js) against fakes, and the demo's model
+# (static/demo/*.mjs), in Node's own test runner: seconds.
 node:
-	node --test tests/page/
+	node --test tests/page/ tests/demo/
 
 e2e: setup
 	$(PY) -m pytest e2e

@@ -4,7 +4,9 @@ throttle through a cgroup, a heap.js stand-in of a realistic size, medians and r
 Why a cgroup: DevTools' CPU throttling (``Emulation.setCPUThrottlingRate``) slows the page's main
 thread only, not a dedicated worker, so a worker build would run its Python at full speed while
 the plain-JS page pays the whole factor. A cgroup's CPU quota caps every process of the browser
-(renderer, its worker threads, network service) alike.
+(renderer, its worker threads, network service) alike: 1/factor of one core. The machine is
+shared, so the group also weighs as SHARES_TASKS busy processes: under load it still gets its
+quota (a cap alone would leave it whatever the other work leaves), and never more.
 """
 
 import gzip
@@ -18,6 +20,7 @@ PROFILES = {
     "mobile": {"rtt_ms": 150, "down_kbit": 1_600, "up_kbit": 750, "cpu": 4},
 }
 CFS_PERIOD_US = 10_000  # a short period: the quota's stalls stay short (a 100 ms one is jerky)
+SHARES_TASKS = 8  # the group's weight against the machine's other processes, in processes
 
 
 def network_conditions(profile):
@@ -47,12 +50,16 @@ def cpu_controller(mounts, controllers=lambda path: ""):
     return v1
 
 
-def quota_files(version, factor, period_us=CFS_PERIOD_US):
-    """{file name: text} that give a cgroup 1/factor of one CPU (factor 1: no limit)."""
-    quota = int(period_us / factor) if factor > 1 else None
-    if version == "v2":
-        return {"cpu.max": "%s %d" % (quota if quota else "max", period_us)}
-    return {"cpu.cfs_period_us": str(period_us), "cpu.cfs_quota_us": str(quota or -1)}
+def quota_files(version, factor, period_us=CFS_PERIOD_US, tasks=SHARES_TASKS):
+    """{file name: text} that give a cgroup 1/factor of one CPU, weighed as `tasks` processes."""
+    quota = int(period_us / factor)
+    if version == "v2":  # a process weighs 100 in cgroup v2, 1024 in v1
+        return {"cpu.max": "%d %d" % (quota, period_us), "cpu.weight": str(100 * tasks)}
+    return {
+        "cpu.cfs_period_us": str(period_us),
+        "cpu.cfs_quota_us": str(quota),
+        "cpu.shares": str(1024 * tasks),
+    }
 
 
 class CpuThrottle:

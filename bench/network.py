@@ -16,7 +16,8 @@ docs/benchmarks.md.
 Usage: .venv/bin/python bench/network.py [--runs N] [--profiles desktop,mobile] [--results FILE]
        [--no-docs] [--variant NAME=DIR ...]
 --variant measures another checkout's default build (e.g. a critical-path change) as NAME,
-interleaved with this checkout's.
+interleaved with this checkout's. This checkout's --dev build runs too (as "dev", unless
+--no-dev): its worker marks each start-up step, which gives where the time goes.
 """
 
 import argparse
@@ -61,6 +62,7 @@ PAD_SOURCES = [  # real minified classic scripts, never run, for the stand-in's 
 STATIC_CACHE = "public, max-age=86400"  # every script and .wasm, as a CDN would
 PAGE_CACHE = "no-cache"  # the page: revalidated each visit
 TIMEOUT_MS = 60_000
+DEV = "dev"  # this checkout's --dev build: the same start-up, with its steps marked in the worker
 CPU_LOOP = 30_000_000  # iterations of the busy loop that checks the CPU factor
 RESOURCES = {  # what each timing is read from: (label, test on the URL path)
     "sdk_script": lambda p: p == "/vendor/rsa.js",
@@ -223,14 +225,9 @@ class Lab:
         executable = str(CHROMIUM) if CHROMIUM.exists() else playwright.chromium.executable_path
         self.executable = executable
         self.throttles = {}
-        for name, profile in netlab.PROFILES.items():
-            if profile["cpu"] > 1:
-                self.throttles[name] = netlab.CpuThrottle(
-                    "heap-device-bench-%s-%d" % (name, self.port),
-                    profile["cpu"],
-                    executable,
-                    scratch,
-                )
+        for name, profile in netlab.PROFILES.items():  # desktop: one core; mobile: a quarter
+            group = "heap-device-bench-%s-%d" % (name, self.port)
+            self.throttles[name] = netlab.CpuThrottle(group, profile["cpu"], executable, scratch)
 
     def launch(self, profile_name):
         """A browser with a fresh profile on disk (so a repeat visit has a real disk cache),
@@ -286,6 +283,12 @@ def visit(lab, context, url, folder, profile):
               [e.name, e.startTime, e.responseEnd, e.transferSize]),
         })"""
         )
+        workers = []
+        for worker in page.workers:  # the worker's own timeline: its fetches and marks
+            try:
+                workers.append(worker.evaluate(WORKER_TIMELINE))
+            except Exception:  # noqa: BLE001 - a worker that ended has nothing to say
+                pass
     finally:
         context.remove_listener("requestfinished", note)
         page.close()
@@ -296,7 +299,18 @@ def visit(lab, context, url, folder, profile):
         for label, test in RESOURCES.items():
             if test(path) and label not in times:
                 times[label] = {"start": start, "end": end}
-    for request in seen["requests"]:  # the worker's fetches are not in the page's timeline
+    # worker times in the page's time: the worker's origin is later than the page's
+    worker_marks = {}
+    for w in workers:
+        shift = w["origin"] - got["origin"]
+        for name, start, end in w["entries"]:
+            path = urlsplit(name).path
+            label = next((k for k, test in RESOURCES.items() if test(path)), None)
+            if label and label not in times:
+                times[label] = {"start": start + shift, "end": end + shift}
+            elif not name.startswith("http"):
+                worker_marks.setdefault(name, start + shift)
+    for request in seen["requests"]:  # else what the browser reported
         path = urlsplit(request.url).path
         timing = request.timing
         for label, test in RESOURCES.items():
@@ -307,6 +321,7 @@ def visit(lab, context, url, folder, profile):
     return {
         "first_call_ms": first,
         "times": times,
+        "worker_marks": worker_marks,
         "bytes": bytes_of(log, folder),
         "calls": got["calls"],
         "marks": got["marks"],
@@ -320,6 +335,12 @@ def bytes_of(log, folder):
     total = sum(e["body"] + e["head"] for e in log)
     own = sum(e["body"] + e["head"] for e in log if e["path"].startswith("/%s/" % folder))
     return {"total": total, "integration": own, "requests": len(log)}
+
+
+WORKER_TIMELINE = """() => ({
+  origin: performance.timeOrigin,
+  entries: performance.getEntries().map(e => [e.name, e.startTime, e.responseEnd || e.startTime]),
+})"""
 
 
 CPU_PAGE = """<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">
@@ -380,8 +401,9 @@ def make_site(root, variants):
         if checkout is None:
             tag = '<script src="/baseline/heap-baseline.js"></script>\n'
         else:
-            done = run.cli(checkout, "build", "--out", str(root / name), "--base-url", "/" + name)
-            tag = done.stdout
+            extra = ["--dev"] if name == DEV else []
+            out = str(root / name)
+            tag = run.cli(checkout, "build", "--out", out, "--base-url", "/" + name, *extra).stdout
         html = run.page_html(tag, 1, configFromServer=True)
         (root / ("%s.html" % name)).write_text(html, encoding="utf-8")
 
@@ -402,6 +424,11 @@ def summarise(raw, variants, profiles):
                         )
                 for key in ("total", "integration", "requests"):
                     cell["bytes_" + key] = netlab.median(r["bytes"][key] for r in runs)
+                names = sorted({m for r in runs for m in r.get("worker_marks", {})})
+                if names:
+                    cell["worker_marks_ms"] = {
+                        m: netlab.median(r["worker_marks"].get(m) for r in runs) for m in names
+                    }
                 cell["first_call_runs_ms"] = [r["first_call_ms"] for r in runs]
                 row[variant] = cell
             base = row.get("baseline")
@@ -444,6 +471,9 @@ def main(argv=None):
     parser.add_argument("--no-docs", action="store_true")
     parser.add_argument("--cpu-rounds", type=int, default=3)
     parser.add_argument(
+        "--no-dev", action="store_true", help="skip the --dev build (its marks: where time goes)"
+    )
+    parser.add_argument(
         "--variant",
         action="append",
         default=[],
@@ -454,10 +484,13 @@ def main(argv=None):
     profiles = [p for p in args.profiles.split(",") if p]
     variants = {"default": REPO}
     variants.update((n, Path(d)) for n, d in (v.split("=", 1) for v in args.variant))
+    if not args.no_dev:
+        variants[DEV] = REPO
     variants["baseline"] = None
     from playwright.sync_api import sync_playwright
 
     started = time.time()
+    load = {"start": _loadavg()}
     scratch = Path(tempfile.mkdtemp(prefix="heap-device-net-"))
     root = scratch / "site"
     make_site(root, variants)
@@ -475,6 +508,7 @@ def main(argv=None):
                         one_run(lab, profile, variant, raw[profile][variant], n, problems)
         finally:
             lab.close()
+    load["end"] = _loadavg()
     sizes = {v: brotli_sizes(root, v) for v in variants}
     shutil.rmtree(scratch, ignore_errors=True)
     results = {
@@ -482,6 +516,7 @@ def main(argv=None):
         "commits": {n: run.commit_of(d) for n, d in variants.items() if d is not None},
         "runs": args.runs,
         "seconds": round(time.time() - started),
+        "machine": {**run.machine(), "loadavg": load},
         "profiles": {p: netlab.PROFILES[p] for p in profiles},
         "settings": {
             "config_delay_ms": CONFIG_DELAY_S * 1000,
@@ -489,6 +524,7 @@ def main(argv=None):
             "static_cache": STATIC_CACHE,
             "page_cache": PAGE_CACHE,
             "cfs_period_us": netlab.CFS_PERIOD_US,
+            "shares_tasks": netlab.SHARES_TASKS,
         },
         "cpu_check": cpu,
         "file_sizes": sizes,
@@ -540,6 +576,14 @@ def one_run(lab, profile, variant, raw, n, problems):
     finally:
         context.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _loadavg():
+    """The machine's 1-minute load average (how busy the shared machine was)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _t(got, label, edge):

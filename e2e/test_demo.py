@@ -1,8 +1,9 @@
 """The demo (`heap-device demo`): its server, and its page in Chromium driven like a person would.
 
 One page session fires every preset and reads the inspector: what it shows must be exactly what
-the demo's Heap stand-in received. Chromium comes from conftest.py (browser_type_launch_args);
-every request must stay on the demo server, and nothing in the page may execute from data.
+the demo's Heap stand-in received, in the order the page gave the properties. Chromium comes from
+conftest.py (browser_type_launch_args); every request must stay on the demo server, nothing in the
+page may execute from data, and the demo's own files set no timer but the data plane's refresh.
 
 HEAP_DEVICE_SCREENSHOT=1 also writes the scripted session's screenshot to docs/demo.png.
 """
@@ -32,8 +33,36 @@ from heap_device.tools.server import STANDIN as STANDIN_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 STANDIN = STANDIN_FILE.read_text(encoding="utf-8")
+# Like Heap's own heap.js, a stand-in that announces nothing: the demo sees its script's load event.
+QUIET_HEAP = STANDIN.replace("standin: true", "standin: false").replace(
+    "window.dispatchEvent(new CustomEvent('heap-standin:loaded'", "(void ('heap-standin:loaded'"
+)
 BOOT_MS = 60_000
 ISO = "2026-11-28T10:30:00.000Z"
+# Records every timer a file under /demo/ sets itself (the frame right below the wrapper).
+TIMER_SPY = r"""
+window.__demoTimers = [];
+for (const name of ['setTimeout', 'setInterval']) {
+  const real = window[name];
+  window[name] = function (fn, ms) {
+    const caller = (new Error().stack.split('\n')[2] || '').match(/\/demo\/([\w.-]+):/);
+    if (caller) window.__demoTimers.push([name, caller[1], ms]);
+    return real.apply(this, arguments);
+  };
+}
+"""
+# The order the page gives the "Order Completed" preset's properties (static/demo/presets.mjs).
+ORDER_KEYS = [
+    "order_id",
+    "total",
+    "currency",
+    "coupon",
+    "shipping",
+    "tags",
+    "products",
+    "placed_at",
+    "notes",
+]
 
 
 def start(tmp_path, **options):
@@ -80,6 +109,7 @@ class Visit:
     def open(self, url):
         page = self.page
         page.set_default_timeout(BOOT_MS)
+        page.add_init_script(TIMER_SPY)
         page.route("**/*", self.route)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -113,6 +143,8 @@ class Visit:
         assert self.errors == [], "errors reached the page"
         assert self.dialogs == [], "something in the page executed"
         assert self.problems() == []
+        timers = self.page.evaluate("window.__demoTimers")
+        assert timers == [["setInterval", "dataplane.mjs", 1000]], "the demo moves on timers"
 
 
 @pytest.fixture
@@ -149,6 +181,17 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
     ]
     assert 'heap.track("Order Completed", {' in order.locator(".heap-call pre").inner_text()
     assert visit.notes(order) == ['dropped "coupon": null', 'dropped "notes": empty object']
+    assert order.locator(".entry-name").inner_text() == "Order Completed"
+    # Heap's properties, and the message heap-device received, in the order the page gave them
+    # (not in MicroPython's dict order).
+    [[_, [_, shown_props]]] = visit.calls(order)
+    flat = [k for k in ORDER_KEYS if k not in ("coupon", "notes", "shipping")]
+    flat[3:3] = ["shipping.method", "shipping.address.city", "shipping.address.zip"]
+    assert list(shown_props) == flat
+    order.locator("details.message summary").click()
+    received = json.loads(order.locator("details.message pre").inner_text())
+    assert list(received["properties"]) == ORDER_KEYS
+    assert received["event"] == "Order Completed"
 
     signup = visit.fire("signup")
     assert visit.calls(signup) == [
@@ -239,7 +282,11 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
     received = page.evaluate("window.__heapCalls")
     assert shown == received and len(received) == 10
 
-    # Start-up timeline complete; the data plane got every message the SDK sends on.
+    # Start-up timeline complete; the data plane got every message the SDK sends on. Heap's mark
+    # is the time the stand-in announced (heap-standin:loaded), not a poll's.
+    assert page.locator('[data-mark="heapLoaded"] .value').inner_text() == page.evaluate(
+        "(window.__heapLoadedAt / 1000).toFixed(2) + ' s'"
+    )
     for mark in ("pageLoad", "sdkReady", "runtimeReady", "heapLoaded", "firstCall"):
         assert re.fullmatch(
             r"\d+\.\d\d s", page.locator('[data-mark="%s"] .value' % mark).inner_text()
@@ -270,21 +317,47 @@ def test_keyboard_alone_fires_a_call(visit, server):
     assert unlabeled == []
 
 
-def test_bridge_events_are_shown(visit, server):
-    """A "heap-device:calls" event from elsewhere on the page is shown too, as text."""
+def test_events_from_elsewhere_and_the_transform_are_shown(visit, server):
+    """heap-device's events about a message the form did not make are joined by messageId and shown,
+    as text; a build with a site transform shows what transformEvent returned (PLAN decision 8)."""
     visit.open(server.url)
     page = visit.page
     page.evaluate(
-        """() => dispatchEvent(new CustomEvent('heap-device:calls', {detail: {
-            type: 'track', messageId: 'from-elsewhere', t: performance.now(),
-            calls: [['track', ['<i>From the page</i>', {n: 1}]]],
-            notes: [['info', 'heap-device: a note']], errors: []}}))"""
+        """() => {
+        const send = (name, detail) => dispatchEvent(new CustomEvent(name, {detail}));
+        const calls = (id, transform, calls) => send('heap-device:calls', {type: 'track',
+            messageId: id, t: performance.now(), calls, notes: [['info', 'a note']], errors: [],
+            transform});
+        send('heap-device:message', {type: 'track', messageId: 'm-1', message: {type: 'track',
+            event: '<i>From the page</i>', messageId: 'm-1', properties: {b: 1, a: 2}}});
+        calls('m-1', {outcome: 'changed', events: [{type: 'track', event: 'Renamed'}]},
+              [['track', ['Renamed', {a: 2, b: 1}]]]);
+        calls('m-2', {outcome: 'dropped', events: []}, []);
+        calls('m-3', {outcome: 'error', events: [], error: 'ValueError: bad'},
+              [['track', ['X', {}]]]);
+        calls('m-4', {outcome: 'unchanged', events: [{type: 'track'}]}, [['track', ['X', {}]]]);
+        }"""
     )
-    entry = page.locator('#entries .entry[data-n="1"]')
+    entry = page.locator('#entries .entry[data-message-id="m-1"]')
     entry.wait_for()
-    assert Visit.calls(entry) == [["track", ["<i>From the page</i>", {"n": 1}]]]
+    assert entry.get_attribute("data-n") is None  # #1, #2… count the form's calls
+    assert Visit.calls(entry) == [["track", ["Renamed", {"b": 1, "a": 2}]]]
+    assert list(Visit.calls(entry)[0][1][1]) == ["b", "a"]  # the page's order
     assert Visit.notes(entry) == ["a note"]
-    assert "not fired from this form" in entry.inner_text()
+    assert entry.locator(".entry-name").inner_text() == "<i>From the page</i>"
+    assert "not fired from this form; messageId m-1" in entry.inner_text()
+    assert json.loads(entry.locator(".transform pre").inner_text())["event"] == "Renamed"
+    transforms = page.locator("#entries .transform")
+    assert transforms.evaluate_all("els => els.map(e => e.dataset.outcome)") == [
+        "unchanged",
+        "error",
+        "dropped",
+        "changed",
+    ]
+    texts = transforms.all_inner_texts()
+    assert "Returned the event unchanged" in texts[0]
+    assert "ValueError: bad" in texts[1]
+    assert "Dropped by transformEvent" in texts[2]
     assert page.locator("#entries i").count() == 0
 
 
@@ -295,7 +368,7 @@ def test_scripted_session_screenshot(visit, server, tmp_path):
     for preset in ("signup", "placeholder", "order"):
         visit.fire(preset)
     page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 3")
-    page.evaluate("document.activeElement.blur()")
+    page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
     shot = tmp_path / "demo.png"
     page.screenshot(path=str(shot))
     page.set_viewport_size({"width": 390, "height": 844})
@@ -306,14 +379,28 @@ def test_scripted_session_screenshot(visit, server, tmp_path):
         shutil.copyfile(shot, REPO / "docs" / "demo.png")
 
 
-def test_pyodide_and_live_mode(page, tmp_path):
-    """--runtime pyodide boots, and --app-id loads Heap from Heap's CDN (answered here)."""
-    server = start(tmp_path, app_id="987654321", runtime="pyodide")
+def test_pyodide_pyscript_transform_and_live_mode(page, tmp_path):
+    """Pyodide in the PyScript build boots and shows the received message and what the site's
+    transform returned (demo --transform), and --app-id loads Heap from Heap's CDN (answered
+    here)."""
+    transform = tmp_path / "mark.py"
+    transform.write_text(
+        "def transformEvent(event, metadata):\n"
+        "    event['properties']['via'] = 'transform'\n"
+        "    return event\n"
+    )
+    server = start(
+        tmp_path / "site",
+        app_id="987654321",
+        runtime="pyodide",
+        boot="pyscript",
+        transform=transform,
+    )
     cdn = []
 
     def heap_cdn(route):
         cdn.append(route.request.url)
-        route.fulfill(status=200, content_type="text/javascript", body=STANDIN)
+        route.fulfill(status=200, content_type="text/javascript", body=QUIET_HEAP)
 
     try:
         visit = Visit(page, server.url.rstrip("/"), {"https://cdn.us.heap-api.com/": heap_cdn})
@@ -321,8 +408,16 @@ def test_pyodide_and_live_mode(page, tmp_path):
         assert page.locator(".mode").get_attribute("data-mode") == "live"
         assert "Pyodide" in page.locator(".facts").inner_text()
         entry = visit.fire("order")
-        assert Visit.calls(entry)[0][1][0] == "Order Completed"
+        [[_, [name, props]]] = Visit.calls(entry)
+        assert (name, props["via"]) == ("Order Completed", "transform")
+        assert list(props)[-1] == "via"  # a key the page never gave comes last
+        received = json.loads(entry.locator("details.message pre").text_content())
+        assert list(received["properties"]) == ORDER_KEYS
+        assert entry.locator(".transform").get_attribute("data-outcome") == "changed"
+        returned = json.loads(entry.locator(".transform pre").text_content())
+        assert list(returned["properties"]) == ORDER_KEYS + ["via"]
         assert cdn == ["https://cdn.us.heap-api.com/config/987654321/heap_config.js"]
+        page.wait_for_selector('#timeline [data-mark="heapLoaded"].done')
         visit.check_clean()
     finally:
         stop(server)

@@ -233,7 +233,7 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
             "heap/heap-device.js",
             "vendor/rudderstack.js",
             "heap-standin.js",
-            "demo/demo.js",
+            "demo/main.mjs",
         ):
             with urllib.request.urlopen(url + path) as answer:
                 assert answer.status == 200 and answer.read()
@@ -242,3 +242,42 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
     finally:
         demo.kill()
     assert demo.returncode == 0 and err == ""
+
+
+def test_the_installed_try_and_build_take_a_transform(installed):
+    """heap-device try and build --transform on the installed wheel (transform's addition)."""
+    home = installed
+    (home / "rules.py").write_text(
+        "def transformEvent(event, metadata):\n"
+        "    event['event'] = event['event'].upper()\n"
+        "    return event\n",
+        encoding="utf-8",
+    )
+    message = '{"type": "track", "event": "signed up", "properties": {"plan": "pro"}}'
+    tried = heap_device(home, "try", "--transform", "rules.py", input=message)
+    assert tried.returncode == 0, tried.stderr
+    assert tried.stdout.endswith('Heap calls\n  heap.track("SIGNED UP", {"plan":"pro"})\n')
+    (home / "bad.py").write_text("import typing\ndef transformEvent(e, m):\n    return e\n")
+    refused = heap_device(home, "build", "--out", "t/heap", "--transform", "bad.py")
+    assert refused.returncode == 2 and "bad.py:1: imports typing" in refused.stderr
+    assert not (home / "t").exists()
+    built = heap_device(home, "build", "--out", "t/heap", "--transform", "rules.py")
+    assert built.returncode == 0, built.stderr
+
+
+def test_the_installed_wheel_gives_pytest_the_plugin_and_its_stand_in(installed):
+    """heap-device[testing]'s plugin (plugin's addition): its entry point, and the stand-in it
+    serves, from the wheel (pytest and pytest-playwright themselves are the extra's, not here)."""
+    script = (
+        "import json; from importlib.metadata import distribution; "
+        "from heap_device.tools.server import STANDIN; d = distribution('heap-device'); "
+        "print(json.dumps([[(e.name, e.value) for e in d.entry_points if e.group == 'pytest11'], "
+        "[r for r in d.requires if 'testing' in r], str(STANDIN), STANDIN.is_file()]))"
+    )
+    python = str(installed / "venv" / "bin" / "python")
+    run = {"capture_output": True, "text": True, "env": clean_env(), "cwd": installed}
+    out = subprocess.run([python, "-c", script], **run)
+    points, requires, standin, present = json.loads(out.stdout)
+    assert points == [["heap_device", "heap_device.tools.pytest_plugin"]]
+    assert any(r.startswith("pytest-playwright") for r in requires), requires
+    assert present and "/heap_device/tools/shipped/static/demo/" in standin

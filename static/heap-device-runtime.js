@@ -3,9 +3,14 @@
  * page where no worker can start. Python answers each handed-over JSON string with a batch (JSON
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
-// Written by `heap-device build`: the interpreter, the file that holds every module and the
-// interpreter's folder, as served (named by their content).
+// Written by `heap-device build`: the interpreter, the file that holds every module, the
+// interpreter's folder, as served (named by their content), and (only in --dev builds) dev: true.
 var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/"};
+
+// Dev builds mark each start-up step in the worker's timeline (the bench reads them).
+function mark(step) {
+  if (BUILD.dev) performance.mark('heap-device:' + step);
+}
 
 var base = new URL('.', import.meta.url).href;
 var inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
@@ -39,6 +44,7 @@ function startMicroPython() {
   var wasmUrl = base + BUILD.interpreter + 'micropython.wasm';
   var wasm = fetchWasmEarly(wasmUrl);
   var python = import(base + BUILD.interpreter + 'micropython.mjs').then(function (module) {
+    mark('interpreter-script');
     return module.loadMicroPython({ url: wasmUrl });
   });
   return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
@@ -70,6 +76,7 @@ export function boot() {
   // Everything at once, in parallel: the interpreter (script and .wasm) and the modules.
   var modules = fetchOk(base + BUILD.pack).then(function (r) { return r.arrayBuffer(); });
   var python = BUILD.runtime === 'pyodide' ? startPyodide() : startMicroPython();
+  python.then(function () { mark('python-running'); }, function () {});
   return Promise.all([python, modules]).then(function (got) {
     var py = got[0];
     unpack(got[1]).forEach(function (file) {
@@ -77,8 +84,11 @@ export function boot() {
       py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
       py.FS.writeFile(path, file.bytes);
     });
+    mark('modules-written');
     py.runPython('import sys\nsys.path.insert(0, "/heap-device")');
-    return py.pyimport('heap_device.browser.bridge');
+    var bridge = py.pyimport('heap_device.browser.bridge');
+    mark('bridge-imported');
+    return bridge;
   });
 }
 
@@ -89,23 +99,29 @@ if (inWorker) {
   var bridge = null;
   // Answers go back together: every batch from one message of the page's (a burst), posted at
   // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
+  // The first item's answer (the settings': the loader plan, which asks for heap.js) goes at
+  // once, before Python imports the mapping for the messages after it.
   var ANSWER_MS = 20;
+  var settled = false;
   self.onmessage = function (event) {
     var answers = [], since = performance.now();
     for (var i = 0; i < event.data.length; i++) {
       var batch = bridge.receive(event.data[i]);
       if (batch) answers.push(batch);
-      if (answers.length && performance.now() - since > ANSWER_MS) {
+      if (!settled) mark('settings-answered');
+      if (answers.length && (!settled || performance.now() - since > ANSWER_MS)) {
         self.postMessage(answers);
         answers = [];
         since = performance.now();
       }
+      settled = true;
     }
     if (answers.length) self.postMessage(answers);
   };
   boot().then(function (python) {
     bridge = python;
     self.postMessage([bridge.start()]);
+    mark('started');
   }, function (error) {
     self.postMessage({ failed: String((error && error.message) || error) });
   });

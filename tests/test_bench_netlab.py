@@ -57,14 +57,16 @@ def test_cpu_controller_v2_when_the_unified_tree_offers_cpu():
     assert netlab.cpu_controller(MOUNTS_V2, lambda p: "cpuset io") is None
 
 
-def test_quota_is_a_quarter_of_one_cpu_for_factor_four():
+def test_quota_is_a_quarter_of_one_cpu_for_factor_four_weighed_as_eight_processes():
     assert netlab.quota_files("v1", 4, 10_000) == {
         "cpu.cfs_period_us": "10000",
         "cpu.cfs_quota_us": "2500",
+        "cpu.shares": "8192",
     }
-    assert netlab.quota_files("v2", 4, 10_000) == {"cpu.max": "2500 10000"}
-    assert netlab.quota_files("v2", 1, 10_000) == {"cpu.max": "max 10000"}
-    assert netlab.quota_files("v1", 1, 10_000)["cpu.cfs_quota_us"] == "-1"
+    assert netlab.quota_files("v2", 4, 10_000) == {"cpu.max": "2500 10000", "cpu.weight": "800"}
+    assert netlab.quota_files("v2", 1, 10_000) == {"cpu.max": "10000 10000", "cpu.weight": "800"}
+    assert netlab.quota_files("v1", 1, 10_000, tasks=2)["cpu.cfs_quota_us"] == "10000"
+    assert netlab.quota_files("v1", 1, 10_000, tasks=2)["cpu.shares"] == "2048"
 
 
 def test_wrapper_moves_itself_into_the_group_then_runs_the_browser():
@@ -101,3 +103,14 @@ def test_median_and_ratio_skip_missing_values():
     assert netlab.ratio(3, 2) == 1.5
     assert netlab.ratio(None, 2) is None
     assert netlab.ratio(3, 0) is None
+
+
+def test_the_entry_script_is_found_by_its_name_content_addressed_or_not():
+    import network
+
+    entry = network.RESOURCES["entry"]
+    assert entry("/default/heap-device.js")
+    assert entry("/default/heap-device.3f2a9c01.js")
+    assert entry("/baseline/heap-baseline.js")
+    assert not entry("/default/heap-device-runtime.js")
+    assert not entry("/default/heap-device-runtime.3f2a9c01.js")

@@ -119,6 +119,14 @@ def test_the_line_is_the_deepest_in_the_transforms_own_file(settings_for):
     assert result["notes"][0][1].startswith("transformEvent raised at rules.py line 3: JSONDecode")
 
 
+def test_errors_give_the_sites_file_name_not_the_bundles_module(settings_for):
+    scope = {}
+    exec(compile(RAISES, "/heap-device/heap_device/site_transform.py", "exec"), scope)
+    site = SiteTransform(scope["transformEvent"], None, "rules.py")
+    result = handle(json.dumps(tr()), settings_for(), site)
+    assert result["notes"][0][1].startswith("transformEvent raised at rules.py line 3: ")
+
+
 def test_a_different_error_is_said_again(settings_for):
     source = (
         "def transformEvent(event, metadata):\n"

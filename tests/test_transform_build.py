@@ -176,16 +176,25 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
     assert data[:2] == b"M\x06"
     assert b"mask_email.py" in data  # tracebacks name the user's file, not ours
     assert _build_line(files)["fields"] is None
+    assert "core/transform.mpy" in modules
     plain = by_logical_name(bundle_files("micropython", "worker"))
-    assert "site_transform.mpy" not in unpack_modules(plain[MODULE_PACK])
+    # Without a transform neither the site's module nor the core's that runs it ships (1.7 KB).
+    assert {"site_transform.mpy", "core/transform.mpy"}.isdisjoint(
+        unpack_modules(plain[MODULE_PACK])
+    )
     assert _build_line(plain)["fields"] is not None
 
 
 def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     files = _build(tmp_path, "micropython", "pyscript")
-    assert files["heap_device/site_transform.py"] == GOOD.encode("utf-8")
+    # The site's file as written, then the name its errors give (its line numbers unchanged).
+    shipped = GOOD + '\n__transform_file__ = "mask_email.py"\n'
+    assert files["heap_device/site_transform.py"] == shipped.encode("utf-8")
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
+    assert "core/transform.py" in build["modules"] and "heap_device/core/transform.py" in files
+    plain = by_logical_name(bundle_files("micropython", "pyscript"))
+    assert "core/transform.py" not in _build_line(plain)["modules"]
 
 
 def test_the_bridge_imports_the_module_name_the_build_writes():
@@ -193,3 +202,27 @@ def test_the_bridge_imports_the_module_name_the_build_writes():
 
     assert site_transform.MODULE_NAME == "heap_device." + site_transform.MODULE
     assert site_transform.MODULE_NAME in Path(bridge.__file__).read_text(encoding="utf-8")
+
+
+def test_build_with_a_transform_then_snippet_from_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("rules.py").write_text(GOOD, encoding="utf-8")
+    assert main(["build", "--out", "out", "--transform", "rules.py"]) == 0
+    capsys.readouterr()
+    assert main(["snippet", "--from", "out", "--base-url", "/heap"]) == 0
+    tag = capsys.readouterr().out
+    assert tag.startswith('<script src="/heap/heap-device') and 'integrity="sha384-' in tag
+
+
+def test_the_pyscript_build_refuses_what_micropythons_compiler_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """It ships source, not .mpy, yet MicroPython compiles it on the page: checked all the same."""
+    monkeypatch.chdir(tmp_path)
+    source = "def transformEvent(event, metadata):\n    match event:\n        case _:\n"
+    source += "            return event\n"
+    Path("rules.py").write_text(source, encoding="utf-8")
+    argv = ["build", "--out", "out", "--boot", "pyscript", "--transform", "rules.py"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("heap-device: rules.py:2: MicroPython cannot compile")
+    assert not (tmp_path / "out").exists()

@@ -139,3 +139,70 @@ def test_a_failing_transform_exits_1_after_showing_the_fallback(monkeypatch, cap
     captured = capsys.readouterr()
     assert 'heap.track("E", {})' in captured.out  # transformErrors "send": sent as it was
     assert captured.err.startswith("heap-device: transformEvent failed: transformEvent returned")
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_pytest_plugin_runs_try_from_a_site_owners_test(pytester):
+    pytester.makefile(".py", mask_email=MASK)
+    pytester.makepyfile(
+        test_rules="""
+        def test_no_email_reaches_heap(heap_try):
+            got = heap_try(
+                {"type": "track", "event": "Signed Up", "properties": {"email": "a@b.example"}},
+                transform="mask_email.py",
+            )
+            assert got["calls"] == [["track", ["Signed Up", {"email": "***"}]]]
+            assert got["transform"]["outcome"] == "changed"
+
+        def test_without_a_transform(heap_try):
+            got = heap_try({"type": "page"}, options={"trackPageCalls": True})
+            assert got["calls"] == [["track", ["Page Viewed", {}]]]
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_the_example_shipped_with_the_docs_masks_emails_and_builds_for_micropython():
+    from pathlib import Path
+
+    from heap_device.tools import transform as site_transform
+
+    example = Path(__file__).resolve().parent.parent / "docs" / "examples" / "mask_email.py"
+    site_transform.check(example, "micropython")  # imports and MicroPython's compiler
+    short = {
+        "type": "identify",
+        "userId": "u-1",
+        "traits": {"email": "ann@example.com", "plan": "pro", "team": {"lead": "bo@ex.org"}},
+    }
+    got = trial.run(short, transform=example)
+    assert got["calls"] == [
+        ["identify", ["u-1"]],
+        [
+            "addUserProperties",
+            [{"email": "[email hidden]", "plan": "pro", "team.lead": "[email hidden]"}],
+        ],
+    ]
+    track = {"type": "track", "event": "E", "properties": {"to": ["a@b.example", "x"], "n": 1}}
+    assert trial.run(track, transform=example)["calls"] == [
+        ["track", ["E", {"to": "[email hidden]||x", "n": 1}]]
+    ]
+
+
+def test_the_docs_examples_pass_the_build_checks(tmp_path):
+    import re
+    from pathlib import Path
+
+    from heap_device.tools import transform as site_transform
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "transformations.md").read_text()
+    blocks = [
+        b for b in re.findall(r"```python\n(.*?)```", docs, re.S) if "def transformEvent" in b
+    ]
+    assert len(blocks) >= 4
+    for i, block in enumerate(blocks):
+        path = tmp_path / ("example_%d.py" % i)
+        path.write_text(block, encoding="utf-8")
+        site_transform.check(path, "micropython")
+        assert trial.run({"type": "track", "event": "Order Completed"}, transform=path)["calls"]

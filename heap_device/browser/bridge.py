@@ -29,11 +29,10 @@ import json
 import sys
 
 from heap_device import __version__
-from heap_device.core import calls, jstext
+from heap_device.core import jstext
 from heap_device.core.errors import HeapDeviceError
 from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
-from heap_device.core.transform import SiteTransform, transform_and_map
 
 PREFIX = "heap-device: "
 # A build with a site's own transform (docs/contract.md §9) ships it as this module.
@@ -74,6 +73,7 @@ class Bridge:
             return _batch(ops, "", text)
         if self.phase != RUNNING:
             return ""
+        calls = _mapping()
         message, result = calls.decode(text)  # once (docs/contract.md §6)
         ops = []
         try:
@@ -143,7 +143,8 @@ class Bridge:
             return self._broken_site(exc, ops)
         except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
             return self._broken_site(exc, ops)
-        return SiteTransform(function, self.destination_id)
+        shown = getattr(module, "__transform_file__", None)  # the site's file name (the build)
+        return _site_rules().SiteTransform(function, self.destination_id, shown)
 
     def _broken_site(self, exc, ops):
         then = "sent as it was" if self.settings["transformErrors"] == "send" else "dropped"
@@ -154,7 +155,9 @@ class Bridge:
                 % (_describe(exc), then),
             )
         )
-        return None if then != "dropped" else SiteTransform(_drop_all, self.destination_id)
+        if then != "dropped":
+            return None
+        return _site_rules().SiteTransform(_drop_all, self.destination_id)
 
     def _map(self, message, result, text):
         """A decoded message -> its calls and notes in `result`.
@@ -162,10 +165,13 @@ class Bridge:
         A site's transform (docs/contract.md §9) runs here, between the decoding and the mapping,
         on the SDK's messages; the adapter's own (reset, consent) keep their meaning.
         """
+        calls = _mapping()
         if result["type"] == "consent":
             calls.map_message(self._consent_with_memory(message), self.settings, result)
         elif self.site is not None:
-            transform_and_map(self.site, message, result, text, self.settings, self.dev)
+            _site_rules().transform_and_map(
+                self.site, message, result, text, self.settings, self.dev
+            )
         else:
             calls.map_message(message, self.settings, result, text)
 
@@ -197,6 +203,22 @@ class Bridge:
                 ops.append(_log(level, text))
             elif debug:
                 ops.append(_log("info" if level == "info" else "debug", text))
+
+
+def _mapping():
+    """The mapping (core.calls), imported at the first message, not when Python starts: the
+    settings item's answer, which asks for heap.js, leaves before its import (a third of the
+    start-up import; issue 18's critical path). Imported once."""
+    from heap_device.core import calls
+
+    return calls
+
+
+def _site_rules():
+    """core.transform: only a build with a site transform ships it (tools/bundle.py)."""
+    from heap_device.core import transform
+
+    return transform
 
 
 def _drop_all(event, metadata):

@@ -25,9 +25,11 @@ KINDS = {str: "a string", list: "a list", int: "a number", float: "a number", bo
 class SiteTransform:
     """The site's transformEvent and what it has failed with so far (state for the page's life)."""
 
-    def __init__(self, function, destination_id=None):
+    def __init__(self, function, destination_id=None, file_name=None):
         self.function = function
         self.destination_id = destination_id
+        # The name errors give the transform's file (the site's own, not the bundle's module).
+        self.file_name = file_name
         self.failures = {}  # (file, line, exception type) or a bad return's kind -> times seen
 
     def metadata(self, event):
@@ -48,7 +50,7 @@ class SiteTransform:
         try:
             returned = self.function(event, self.metadata)
         except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
-            where = _where(exc)
+            where = _where(exc, self.file_name)
             return None, None, (where, type(exc).__name__), _failure_text(where, exc)
         if returned is None:
             return [], "dropped", None, None
@@ -165,7 +167,7 @@ def _failure_text(where, exc):
     return "transformEvent raised%s: %s: %s" % (place, type(exc).__name__, exc)
 
 
-def _where(exc):
+def _where(exc, file_name=None):
     """(file, line) of the transform's deepest frame in its own file, from the traceback."""
     frames = _frames(exc)
     # frames[0] is ours (the call); the next one is transformEvent's, in the transform's file.
@@ -176,7 +178,7 @@ def _where(exc):
     for frame in frames[2:]:
         if frame[0] == own:
             found = frame
-    return found
+    return (file_name or found[0], found[1])
 
 
 def _frames(exc):

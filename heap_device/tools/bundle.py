@@ -41,6 +41,10 @@ RUNTIME_SCRIPT = "heap-device-runtime.js"
 RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
+# Runs a site's transform (§9): only a build with --transform ships it.
+TRANSFORM_CORE = "core/transform.py"
+# The heap-device:calls detail for page tools (the demo, tests): only --dev builds ship it.
+DEV_REPORT = "browser/report.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
 # the parse and compile that source costs at every start. A .mpy loads only on the bytecode
 # version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
@@ -86,19 +90,27 @@ RUNTIME_FILES = {
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
 
-def browser_modules(boot=DEFAULT_BOOT):
-    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce."""
+def browser_modules(boot=DEFAULT_BOOT, site=False, dev=True):
+    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce.
+
+    `site`: the build has a site transform; only then does the core's transform module ship.
+    `dev`: a --dev build; only then does the page tools' report ship.
+    """
     names = ["__init__.py"]
     for room in SHIPPED_ROOMS:
         names += [room + "/" + p.name for p in (PACKAGE_DIR / room).glob("*.py")]
     if boot != "pyscript":
         names.remove(PYSCRIPT_ENTRY)
+    if not site:
+        names.remove(TRANSFORM_CORE)  # 1.7 KB gzip that a site without a transform never runs
+    if not dev:
+        names.remove(DEV_REPORT)
     return sorted(names)
 
 
-def shipped_modules(runtime, boot=DEFAULT_BOOT):
+def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False, dev=True):
     """The module files as the bundle names them: .mpy for MicroPython in the worker build."""
-    names = browser_modules(boot)
+    names = browser_modules(boot, site, dev)
     if runtime == "micropython" and boot == "worker":
         return [name[: -len(".py")] + ".mpy" for name in names]
     return names
@@ -208,19 +220,23 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": sorted(shipped_modules(runtime, boot) + list(site)),
+        "modules": sorted(shipped_modules(runtime, boot, bool(site), dev) + list(site)),
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
         "paths": paths or {},
     }
+    if boot == "worker":
+        build["runtimeScript"] = RUNTIME_SCRIPT  # the page starts it (static/page/boot.js)
     return assemble(build, dev)
 
 
-def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None):
+def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None, dev=False):
     """The heap-device-runtime.js a worker build writes: its module pack and interpreter folder
-    (as served: content-addressed names)."""
-    interpreter = interpreter or runtime + "/"
-    return _render(RUNTIME_MODULE, {"runtime": runtime, "pack": pack, "interpreter": interpreter})
+    (as served: content-addressed names); dev (--dev) marks its start-up steps for the bench."""
+    build = {"runtime": runtime, "pack": pack, "interpreter": interpreter or runtime + "/"}
+    if dev:
+        build["dev"] = True
+    return _render(RUNTIME_MODULE, build)
 
 
 def pack_modules(modules):
@@ -289,7 +305,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
     files = {}
-    sources = browser_modules(boot)
+    sources = browser_modules(boot, bool(site), dev)
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
@@ -322,7 +338,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     served = {served_name(name, paths): source for name, source in files.items()}
     if boot == "worker":
         runtime_js = render_runtime_module(
-            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"]
+            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"], dev
         ).encode("utf-8")
         paths[RUNTIME_SCRIPT] = hashed_name(RUNTIME_SCRIPT, runtime_js)
         served[paths[RUNTIME_SCRIPT]] = runtime_js

@@ -13,9 +13,10 @@ import signal
 import tempfile
 from pathlib import Path
 
+from heap_device.core.settings import BY_NAME
 from heap_device.tools import UsageError, assets
 from heap_device.tools.assets import DEMO_STATIC, RUDDERSTACK_UMD, TEMPLATES
-from heap_device.tools.bundle import build
+from heap_device.tools.bundle import DEFAULT_BOOT, build
 from heap_device.tools.precompress import ENCODINGS
 from heap_device.tools.server import STANDIN_PATH
 from heap_device.tools.server import make_server as make_local_server
@@ -29,10 +30,19 @@ DATAPLANE_LIMIT = 500  # events kept; the oldest go first
 PRODUCTION_OPTIONS = {"trackPageCalls": True}
 
 
-def prepare(root, app_id=None, runtime="micropython", pyodide_dir=None):
-    """Build the bundle and vendor files into ``root``; returns the page's HTML bytes."""
+def prepare(
+    root, app_id=None, runtime="micropython", pyodide_dir=None, boot=DEFAULT_BOOT, transform=None
+):
+    """Build the bundle and vendor files into ``root``; returns the page's HTML bytes.
+
+    ``transform``: the site's transform file (``heap-device demo --transform FILE``), built in.
+    """
     root = Path(root)
-    bundle = build(root / "heap", runtime, pyodide_dir=pyodide_dir)
+    # A dev build: its page announces each message and its Heap calls (heap-device:message,
+    # heap-device:calls), which the inspector shows.
+    bundle = build(
+        root / "heap", runtime, boot, pyodide_dir=pyodide_dir, dev=True, transform=transform
+    )
     vendor = root / "vendor"
     vendor.mkdir(exist_ok=True)
     if not RUDDERSTACK_UMD.is_file():
@@ -101,17 +111,24 @@ def render_page(bundle, app_id, runtime):
 
 
 def make_server(
-    host="127.0.0.1", port=8000, app_id=None, runtime="micropython", root=None, pyodide_dir=None
+    host="127.0.0.1",
+    port=8000,
+    app_id=None,
+    runtime="micropython",
+    root=None,
+    pyodide_dir=None,
+    boot=DEFAULT_BOOT,
+    transform=None,
 ):
-    """Prepare the demo in ``root`` (a new temporary folder by default) and bind its server."""
-    if app_id is not None and not (app_id.isdigit() and app_id.isascii() and len(app_id) <= 32):
-        raise UsageError(f"--app-id {app_id!r} is not a Heap environment ID (digits only)")
-    if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port} is not a port: use 1-65535 (0: any free port)")
+    """Prepare the demo in ``root`` (a new temporary folder by default) and bind its server.
+
+    ``port`` is checked where the command line reads it (cli.py).
+    """
+    app_id = _checked_app_id(app_id)
     own_root = root is None
     root = Path(tempfile.mkdtemp(prefix="heap-device-demo-") if own_root else root)
     try:
-        page = prepare(root, app_id, runtime, pyodide_dir)
+        page = prepare(root, app_id, runtime, pyodide_dir, boot, transform)
         server = make_local_server(
             root,
             host,
@@ -135,6 +152,17 @@ def make_server(
     return server
 
 
+def _checked_app_id(app_id):
+    """--app-id, checked as the settings check appId (core/settings.py declares it once)."""
+    if app_id is None:
+        return None
+    setting = BY_NAME["appId"]
+    clean = setting.check(app_id)
+    if clean is None:
+        raise UsageError(f"--app-id {app_id!r} is not {setting.accepts}")
+    return clean
+
+
 def close(server):
     """Stop serving and remove the temporary folder the server made."""
     server.server_close()
@@ -142,9 +170,16 @@ def close(server):
         shutil.rmtree(server.own_root, ignore_errors=True)
 
 
-def run(host="127.0.0.1", port=8000, app_id=None, runtime="micropython", pyodide_dir=None):
+def run(
+    host="127.0.0.1",
+    port=8000,
+    app_id=None,
+    runtime="micropython",
+    pyodide_dir=None,
+    transform=None,
+):
     """The ``demo`` subcommand: serve until Ctrl-C; returns the exit status."""
-    server = make_server(host, port, app_id, runtime, pyodide_dir=pyodide_dir)
+    server = make_server(host, port, app_id, runtime, pyodide_dir=pyodide_dir, transform=transform)
     mode = "Heap environment %s (real Heap CDN)" % app_id if app_id else "offline Heap stand-in"
     print("heap-device demo: %s, %s" % (RUNTIME_NAMES[runtime], mode))
     print("heap-device demo: open %s  (Ctrl-C stops)" % server.url, flush=True)

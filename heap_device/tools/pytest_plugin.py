@@ -163,3 +163,21 @@ def heap_calls(page, heap_script_urls):
     recorder = HeapCalls(page, heap_script_urls)
     recorder.start()
     return recorder
+
+
+@pytest.fixture
+def heap_try():
+    """``heap-device try`` from a test, no browser: what Heap gets for one message::
+
+        def test_no_email_reaches_heap(heap_try):
+            message = {"type": "track", "event": "Signed Up", "properties": {"email": "a@b.c"}}
+            got = heap_try(message, transform="rules/mask_email.py")
+            assert got["calls"] == [["track", ["Signed Up", {"email": "***"}]]]
+
+    ``heap_try(message, options=None, transform=None, destination_id=None)`` returns
+    ``{"message", "filled", "transform", "calls", "notes"}``; a short message is filled in as
+    the SDK would. It raises ``TryError`` where the command exits 1.
+    """
+    from heap_device.tools import trial  # the core on CPython: only when a test asks
+
+    return trial.run

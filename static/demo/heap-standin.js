@@ -6,7 +6,9 @@
  *   __heapLoadCount   how many times a heap.js arrived (Heap must load once)
  *   __heapLoadedWith  the stub's appid, envId, config and clientConfig
  *   __heapLoadedAt, __firstCallAt, __lastCallAt   performance.now() marks (demo timeline, bench)
- *   __heapNotPlain    calls given an object that is not a plain one (a Python proxy, say) */
+ *   __heapNotPlain    calls given an object that is not a plain one (a Python proxy, say)
+ * and says it arrived with a window event, "heap-standin:loaded" ({t}: when), once it has replayed
+ * the queue (the demo's start-up timeline listens for it). */
 (function () {
   'use strict';
   var calls = (window.__heapCalls = window.__heapCalls || []);
@@ -20,7 +22,8 @@
   ['identify', 'addUserProperties', 'track', 'addAccountProperties', 'resetIdentity',
     'addEventProperties', 'clearEventProperties', 'removeEventProperty', 'setEventProperties',
     'unsetEventProperty', 'startTracking', 'stopTracking', 'trackPageview',
-    'identifyHashed'].forEach(function (name) {
+    'identifyHashed', 'addPageviewProperties', 'removePageviewProperty',
+    'clearPageviewProperties'].forEach(function (name) {
     heap[name] = function () {
       var args = Array.prototype.slice.call(arguments);
       var now = performance.now();
@@ -35,10 +38,20 @@
       calls.push(JSON.parse(JSON.stringify([name, args])));
     };
   });
+  // The rest of the v5 snippet's methods, so a site that uses them works (heap_calls, the pytest
+  // plugin, serves this file to any site): readers answer, onReady runs, nothing is recorded.
+  heap.getUserId = function () { return 'standin-user'; };
+  heap.getSessionId = function () { return 'standin-session'; };
+  heap.getIdentity = function () { return null; };
+  heap.onReady = function (fn) { if (typeof fn === 'function') fn(); };
+  ['init', 'addAdapter', 'addTransformer', 'addTransformerFn'].forEach(function (name) {
+    heap[name] = function () {};
+  });
   window.heap = heap;
   if (Array.isArray(stub)) {
     stub.forEach(function (entry) { if (heap[entry[0]]) heap[entry[0]].apply(heap, entry.slice(1)); });
   }
   (window.heapReadyCb || []).forEach(function (entry) { entry.fn(); });
   window.heapReadyCb = [];
+  window.dispatchEvent(new CustomEvent('heap-standin:loaded', { detail: { t: window.__heapLoadedAt } }));
 })();

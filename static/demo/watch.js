@@ -1,177 +1,99 @@
-/* Demo page, part 1 of 2: watches heap-device from the outside and reports what it did.
- * Loaded right after the heap-device snippet and before the Python runtime can start, so it sees
- * every message. It holds no mapping rules: it only collects, per message, what the bridge reports.
- *
- * Where reports come from:
- *  - the bridge's "heap-device:calls" event on window ({type, messageId, calls, notes, errors, t}),
- *    and "heap-device:ready" once Python runs;
- *  - the adapter's hand-over (Heap_RS.push, seen through a property setter) marks the span of
- *    one message: the message as heap-device received it, and its console lines (kept out of
- *    the page-wide problems list, since the event already carries them as notes).
- * Reports, problems and start-up marks are kept in window.heapDemoWatch for demo.js to show. */
+/* Demo page, the recorder: loaded right after the heap-device tag and before anything else can
+ * happen, it keeps every event the demo shows, in order, for the demo's modules (which run later):
+ *   ready       heap-device:ready ({runtime, version, t}), every build
+ *   message     heap-device:message ({messageId, type, message}), dev builds: the page handed it over
+ *   calls       heap-device:calls ({type, messageId, calls, notes, errors, t, transform?}), dev builds
+ *   heapLoaded  Heap arrived: the stand-in's heap-standin:loaded, or (real Heap) its script's load
+ *   failedFile  a file that did not load ({url, heap}: heap = it was Heap's script)
+ *   problem     {level, text}: errors on the page, CSP refusals, heap-device's console warnings
+ *               that belong to no message (a message's own come back in its heap-device:calls)
+ * window.heapDemoWatch.subscribe(fn) calls fn(kind, detail) for each past event, then each new one.
+ * It holds no rules and reads nothing but events: no timers, no polling. */
 (function () {
   'use strict';
-  var PREFIX = 'heap-device: ';
-  var watch = (window.heapDemoWatch = {
-    reports: [], // {type, messageId, message, calls, notes, errors, t}
-    problems: [], // {level, text, t}
-    marks: {}, // runtimeReady, runtime
-    listeners: [],
-    emit: function (kind, item) {
-      watch.listeners.forEach(function (fn) {
-        try { fn(kind, item); } catch (e) { /* the page's own bug must not hide the next report */ }
-      });
-    },
-    subscribe: function (fn) { watch.listeners.push(fn); }
-  });
+  var PREFIX = 'heap-device: '; // heap-device's own console lines start with it
+  var past = [];
+  var listeners = [];
 
-  function problem(level, text) {
-    var item = { level: level, text: text, t: performance.now() };
-    watch.problems.push(item);
-    watch.emit('problem', item);
-  }
-
-  function report(item) {
-    watch.reports.push(item);
-    watch.emit('report', item);
-  }
-
-  function runtimeReady(detail) {
-    if (watch.marks.runtimeReady !== undefined) return;
-    watch.marks.runtimeReady = (detail && detail.t) || performance.now();
-    if (detail && detail.runtime) watch.marks.runtime = detail.runtime;
-    watch.emit('mark', 'runtimeReady');
-  }
-
-  // ---- one message at a time: the span of a hand-over ----
-  var current = null;
-
-  function parse(text) {
-    try { return JSON.parse(text); } catch (e) { return null; }
-  }
-
-  function bare(text) {
-    text = String(text);
-    return text.indexOf(PREFIX) === 0 ? text.slice(PREFIX.length) : text;
-  }
-
-  // A report from the bridge's event, in the shape demo.js reads.
-  function fromEvent(detail, message) {
-    return {
-      type: detail.type || (message && message.type) || 'unknown',
-      messageId: detail.messageId || (message && message.messageId) || null,
-      message: message,
-      calls: Array.isArray(detail.calls) ? detail.calls : [],
-      notes: (detail.notes || []).map(function (n) { return [String(n[0]), bare(n[1])]; }),
-      errors: (detail.errors || []).map(bare),
-      t: detail.t || performance.now()
-    };
-  }
-
-  function finish(span) {
-    var message = span.message;
-    if (message && message.config !== undefined && message.type === undefined) {
-      // The first hand-over is the settings, not a message: its notes are start-up news.
-      span.lines.forEach(function (line) {
-        problem(line.level === 'error' ? 'error' : 'warn', line.text);
-      });
-      return;
-    }
-    // The bridge reports every message in debug mode (the demo's snippet turns debug on).
-    report(fromEvent(span.event || { errors: ['heap-device sent no report for this message: ' +
-      'is the debug setting on?'] }, message));
-  }
-
-  function hookAdapter() {
-    var rs = window.Heap_RS;
-    if (!rs || typeof rs.push === 'function') {
-      problem('error', 'The demo could not watch heap-device: its script tag must come before ' +
-        'watch.js, and Python must not have started yet.');
-      return;
-    }
-    var real;
-    function wrapped(text) {
-      var span = { message: parse(text), lines: [], event: null };
-      var outer = current;
-      current = span;
-      try {
-        return real.apply(this, arguments);
-      } finally {
-        current = outer;
-        finish(span);
-      }
-    }
-    Object.defineProperty(rs, 'push', {
-      configurable: true,
-      enumerable: true,
-      get: function () { return real ? wrapped : undefined; },
-      set: function (fn) {
-        real = fn;
-        runtimeReady(null);
-      }
+  function emit(kind, detail) {
+    past.push([kind, detail]);
+    listeners.forEach(function (fn) {
+      try { fn(kind, detail); } catch (e) { /* one view's bug must not hide the next event */ }
     });
   }
-
-  // ---- console: the bridge's log lines, and errors from anyone ----
-  ['log', 'info', 'debug', 'warn', 'error'].forEach(function (level) {
-    var original = console[level];
-    console[level] = function () {
-      original.apply(console, arguments);
-      var first = arguments[0];
-      var ours = typeof first === 'string' && first.indexOf(PREFIX) === 0;
-      var text = Array.prototype.map.call(arguments, function (a) {
-        return a instanceof Error ? a.message : String(a);
-      }).join(' ');
-      if (ours) text = text.slice(PREFIX.length);
-      if (current && ours) {
-        current.lines.push({ level: level, text: text });
-      } else if (ours && (level === 'warn' || level === 'error')) {
-        later(level, text);
-      } else if (!ours && level === 'error') {
-        problem('error', text);
-      }
-    };
-  });
-
-  watch.failedFiles = [];
-  window.addEventListener('error', function (e) {
-    var target = e.target;
-    if (target && target !== window && (target.src || target.href)) { // a file did not load
-      watch.failedFiles.push({ url: target.src || target.href, node: target });
-      watch.emit('failedFile', watch.failedFiles[watch.failedFiles.length - 1]);
-    } else {
-      problem('error', e.message || 'A script error happened');
+  window.heapDemoWatch = {
+    subscribe: function (fn) {
+      past.forEach(function (event) { fn(event[0], event[1]); });
+      listeners.push(fn);
     }
-  }, true);
-  document.addEventListener('securitypolicyviolation', function (e) {
-    problem('error', "The page's Content-Security-Policy blocked " +
-      (e.blockedURI === 'eval' ? 'eval (PyScript needs \'unsafe-eval\'; heap-device\'s ' +
-        'default worker build does not)' : e.blockedURI || 'something') +
-      ' (' + e.effectiveDirective + ').');
-  });
-  window.addEventListener('unhandledrejection', function (e) {
-    problem('error', 'Unhandled promise rejection: ' + String(e.reason));
-  });
+  };
 
-  // With Python in a worker (the default build) a message's console lines and its report come
-  // later, together, in one task: lines wait until the end of that task, and a report in it
-  // claims them (its notes carry them); unclaimed ones (e.g. the settings') are problems.
+  function on(name, kind) {
+    window.addEventListener(name, function (e) { emit(kind, e.detail || {}); });
+  }
+  on('heap-device:ready', 'ready');
+  on('heap-device:message', 'message');
+  on('heap-standin:loaded', 'heapLoaded');
+
+  // heap-device applies one message's batch in one go: its console lines, its Heap calls, then
+  // its heap-device:calls. Its warnings wait until that synchronous run is over; a
+  // heap-device:calls in the same run claims them (they are that message's notes). The rest
+  // (the settings' warnings, "Heap's script was blocked") are page-wide problems.
   var waiting = [];
-  function later(level, text) {
-    if (!waiting.length) setTimeout(function () {
-      waiting.splice(0).forEach(function (line) { problem(line.level, line.text); });
-    });
+  window.addEventListener('heap-device:calls', function (e) {
+    waiting.length = 0;
+    emit('calls', e.detail || {});
+  });
+  function hold(level, text) {
+    if (!waiting.length) {
+      queueMicrotask(function () {
+        waiting.splice(0).forEach(function (line) { emit('problem', line); });
+      });
+    }
     waiting.push({ level: level, text: text });
   }
 
-  // ---- the bridge's own events (preferred whenever it sends them) ----
-  window.addEventListener('heap-device:ready', function (e) { runtimeReady(e.detail || {}); });
-  window.addEventListener('heap-device:calls', function (e) {
-    var detail = e.detail || {};
-    waiting.length = 0;
-    if (current) current.event = detail;
-    else report(fromEvent(detail, null));
+  ['warn', 'error'].forEach(function (level) {
+    var original = console[level];
+    console[level] = function () {
+      original.apply(console, arguments);
+      var text = Array.prototype.map.call(arguments, function (a) {
+        return a instanceof Error ? a.message : String(a);
+      }).join(' ');
+      if (text.indexOf(PREFIX) === 0) hold(level, text);
+      else if (level === 'error') emit('problem', { level: 'error', text: text });
+    };
   });
 
-  hookAdapter();
+  // Heap's script is the one script the page did not list itself: heap-device inserts it.
+  function isHeapScript(node) {
+    if (node.tagName !== 'SCRIPT' || !node.src) return false;
+    return !['/heap/', '/demo/', '/vendor/'].some(function (path) {
+      return node.src.indexOf(location.origin + path) === 0;
+    });
+  }
+  // Capture on document: an element's load event neither bubbles nor reaches window.
+  document.addEventListener('load', function (e) {
+    var heap = window.heap;
+    if (e.target.tagName && isHeapScript(e.target) && heap && heap.loaded === true && !heap.standin) {
+      emit('heapLoaded', { t: performance.now() }); // Heap's own heap.js announces nothing
+    }
+  }, true);
+  window.addEventListener('error', function (e) {
+    var target = e.target;
+    if (target && target !== window && (target.src || target.href)) { // a file did not load
+      emit('failedFile', { url: target.src || target.href, heap: isHeapScript(target) });
+    } else {
+      emit('problem', { level: 'error', text: e.message || 'A script error happened' });
+    }
+  }, true);
+  document.addEventListener('securitypolicyviolation', function (e) {
+    emit('problem', { level: 'error', text: "The page's Content-Security-Policy blocked " +
+      (e.blockedURI === 'eval' ? 'eval (PyScript needs \'unsafe-eval\'; heap-device\'s ' +
+        'default worker build does not)' : e.blockedURI || 'something') +
+      ' (' + e.effectiveDirective + ').' });
+  });
+  window.addEventListener('unhandledrejection', function (e) {
+    emit('problem', { level: 'error', text: 'Unhandled promise rejection: ' + String(e.reason) });
+  });
 })();

@@ -6,11 +6,9 @@ import { applyBatch } from './heap.js';
 import { PREFIX, fileUrl } from './state.js';
 import { fail, running } from './transport.js';
 
-var RUNTIME_FILE = 'heap-device-runtime.js';
-
 /** Start the runtime: a worker, else Python on the page. */
 export function startRuntime(state) {
-  var runtime = fileUrl(state, RUNTIME_FILE), url = runtime, worker;
+  var runtime = fileUrl(state, state.build.runtimeScript), url = runtime, worker;
   try {
     if (new URL(runtime).origin !== location.origin) {
       // A Worker must come from the page's origin: a same-origin blob: module that imports ours
@@ -33,14 +31,12 @@ export function startRuntime(state) {
   }
   worker.onmessage = function (e) {
     if (!Array.isArray(e.data)) return fail(state, e.data && e.data.failed);
-    var batches = e.data;
-    if (!state.receiver) { // the first answer: Python runs
-      applyBatch(batches.shift());
-      running(state, post);
-    }
-    for (var i = 0; i < batches.length; i++) applyBatch(batches[i]);
+    // The first answer says Python runs (its heap-device:ready batch is applied below).
+    if (!state.receiver) running(state, post);
+    for (var i = 0; i < e.data.length; i++) applyBatch(e.data[i]);
   };
-  worker.onerror = function (e) { // the worker itself did not start (CSP, no module workers)
+  // The worker itself did not start (CSP, no module workers).
+  worker.onerror = function (e) {
     if (e.preventDefault) e.preventDefault();
     if (state.receiver || state.failed) return;
     worker.terminate();
@@ -52,7 +48,8 @@ export function startRuntime(state) {
 // Python on the page's main thread: the same runtime module, imported instead of a worker.
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
-  import(fileUrl(state, RUNTIME_FILE)).then(function (module) { return module.boot(); }).then(function (bridge) {
+  var runtime = import(fileUrl(state, state.build.runtimeScript));
+  runtime.then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
       var batch = bridge.receive(text);

@@ -10,7 +10,8 @@ export function devTools(state, rs) {
   state.onRunning = function () { rs.running = true; };
   state.onHandOver = function (text) {
     var item = JSON.parse(text);
-    if (typeof item.type !== 'string') return; // the settings item
+    // The settings item is not a message.
+    if (typeof item.type !== 'string') return;
     var id = typeof item.messageId === 'string' ? item.messageId : null;
     dispatch('heap-device:message', { messageId: id, type: item.type, message: item });
   };

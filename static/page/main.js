@@ -15,8 +15,10 @@ import { watchGlobal } from './watch.js';
 /** Set heap-device up on this page, once (evaluated again, the first copy wins). */
 export function main(build, startRuntime, tools) {
   var rs = (window.Heap_RS = window.Heap_RS || {});
-  if (rs.Heap) return; // included twice (or another Heap_RS owner)
-  var tag = document.currentScript; // only valid now, during evaluation
+  // included twice (or another Heap_RS owner)
+  if (rs.Heap) return;
+  // only valid now, during evaluation
+  var tag = document.currentScript;
   var state = createState(build, tag, new URL('.', (tag && tag.src) || location.href).href);
   if (tools) tools(state, rs);
   listenForFailures(state);

@@ -13,11 +13,13 @@ export function plain(value, path) {
   if (value instanceof Date) return isNaN(value.getTime()) ? null : value.toISOString();
   if (path.indexOf(value) !== -1) return undefined;
   path.push(value);
-  var out = Array.isArray(value) ? [] : Object.create(null); // '__proto__' stays a key
+  // '__proto__' stays a key
+  var out = Array.isArray(value) ? [] : Object.create(null);
   var keys = Object.keys(value);
   for (var i = 0; i < keys.length; i++) {
     var item;
-    try { item = plain(value[keys[i]], path); } catch (e) { item = undefined; } // throwing getter
+    // A throwing getter: its key vanishes.
+    try { item = plain(value[keys[i]], path); } catch (e) { item = undefined; }
     if (item === undefined) continue;
     if (Array.isArray(out)) out.push(item); else out[keys[i]] = item;
   }

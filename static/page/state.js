@@ -28,21 +28,35 @@ export function createState(build, tag, base) {
     // reset/consent), the message calls by messageId, and what the SDK is doing now.
     log: [],
     byId: {},
-    depth: 0, // > 0 inside one of our wrappers: a nested call is the same page call
-    calling: null, // the message call being made now, until its message is known
-    sdkReady: false, // the SDK has replayed all it buffered: nothing earlier will come
-    held: [], // resets/consents due before a way in handed the settings over, in order
-    providers: [], // every consent provider seen, in the order seen
-    watched: [], // what window.rudderanalytics held, its methods wrapped (watch.js)
+    // > 0 inside one of our wrappers: a nested call is the same page call
+    depth: 0,
+    // the message call being made now, until its message is known
+    calling: null,
+    // the SDK has replayed all it buffered: nothing earlier will come
+    sdkReady: false,
+    // RudderStack's Device Mode Transformations are on for our destination: a message made is on
+    // its way to the data plane, and what comes back (if anything) is handed over later.
+    sdkTransforms: false,
+    // resets/consents due before a way in handed the settings over, in order
+    held: [],
+    // every consent provider seen, in the order seen
+    providers: [],
+    // what window.rudderanalytics held, its methods wrapped (watch.js)
+    watched: [],
 
     // ways.js: which way in started us ("Heap.io" or "Custom Device Mode"), null until then.
     owner: null,
     bothWarned: false,
-    lastId: null, // the messageId last taken from the SDK (both ways in deliver each message)
+    // the messageId last taken from the SDK (both ways in deliver each message)
+    lastId: null,
+    // and the way in it came through
+    lastWay: null,
     customIntegration: null,
 
     // Set by dev.js in dev builds only; null in a site's build.
-    onHandOver: null, // (text) each item as it is handed over
-    onRunning: null // () once Python takes items
+    // (text) each item as it is handed over
+    onHandOver: null,
+    // () once Python takes items
+    onRunning: null
   };
 }

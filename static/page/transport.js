@@ -9,13 +9,16 @@ export var QUEUE_CAP = 1000;
 
 /** Hand one item over to Python (or queue it until Python runs). keep: the cap never drops it. */
 export function handOver(state, text, keep) {
-  if (text === null) return; // could not be serialised (serialise.js said so)
+  // could not be serialised (serialise.js said so)
+  if (text === null) return;
   if (state.onHandOver) state.onHandOver(text);
-  if (state.receiver) return give(state, text);
-  if (state.failed) return; // nothing will ever take it (the error said why)
+  if (state.receiver) return handOverNow(state.receiver, text);
+  // nothing will ever take it (the error said why)
+  if (state.failed) return;
   var queue = state.queue;
   queue.push({ text: text, keep: !!keep });
-  if (queue.length <= QUEUE_CAP + 1) return; // + 1: the settings item
+  // The cap counts messages: + 1 for the settings item.
+  if (queue.length <= QUEUE_CAP + 1) return;
   for (var i = 0; i < queue.length && queue[i].keep; i++) {}
   if (i < queue.length) queue.splice(i, 1);
   if (!state.capWarned) {
@@ -25,16 +28,16 @@ export function handOver(state, text, keep) {
   state.capWarned = true;
 }
 
-function give(state, text) {
-  try { state.receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
+function handOverNow(receiver, text) {
+  try { receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
 }
 
-/** Python takes items now, through `receiver(text)`: what queued up goes first, in order. */
+/** Python takes items now, through `receiver(text)`: what queued up goes first, in order (also
+ * what is handed over while it goes: Python on the page may make the page call the SDK). */
 export function running(state, receiver) {
-  state.receiver = receiver;
   if (state.onRunning) state.onRunning();
-  var waiting = state.queue.splice(0);
-  for (var i = 0; i < waiting.length; i++) give(state, waiting[i].text);
+  while (state.queue.length) handOverNow(receiver, state.queue.shift().text);
+  state.receiver = receiver;
 }
 
 /** The runtime could not start (its .wasm blocked or missing, or a Content-Security-Policy refuses
@@ -60,10 +63,12 @@ export function listenForFailures(state) {
         e.effectiveDirective + ')');
     }
   });
-  window.addEventListener('unhandledrejection', function (e) { // e.g. Emscripten's Aborted(...)
+  // e.g. Emscripten's Aborted(...)
+  window.addEventListener('unhandledrejection', function (e) {
     var why = String(e.reason && (e.reason.message || e.reason));
     if (state.receiver || !OURS.test(why)) return;
     fail(state, why);
-    e.preventDefault(); // said once, in our words, above
+    // said once, in our words, above
+    e.preventDefault();
   });
 }

@@ -20,7 +20,8 @@ export function wrap(state, name, fn) {
     try { return fn.apply(this, args); } finally {
       state.depth--;
       state.calling = outer;
-      if (entry && state.sdkReady && !entry.settled) settle(state, entry); // it made no message
+      // it made no message (one on its way through the SDK's transformations settles later)
+      if (entry && state.sdkReady && !entry.settled && !entry.inFlight) settle(state, entry);
     }
   };
   wrapper.heapDeviceOriginal = fn;
@@ -54,7 +55,8 @@ export function watch(state, target) {
         get: function () { return current; },
         set: function (fn) { current = wrap(state, name, fn); }
       });
-    } catch (e) {} // a frozen object: its calls go unlogged, never broken
+    // a frozen object: its calls go unlogged, never broken
+    } catch (e) {}
   });
 }
 
@@ -74,8 +76,10 @@ export function watchGlobal(state) {
       get: function () { return current; },
       set: function (value) {
         current = value;
-        try { watch(state, value); } catch (e) {} // never into the SDK's or the page's assignment
+        // never into the SDK's or the page's assignment
+        try { watch(state, value); } catch (e) {}
       }
     });
-  } catch (e) {} // declared with var by the page: the calls of what it holds now are still seen
+  // declared with var by the page: the calls of what it holds now are still seen
+  } catch (e) {}
 }
