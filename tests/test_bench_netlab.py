@@ -110,7 +110,7 @@ def test_the_entry_script_is_found_by_its_name_content_addressed_or_not():
 
     entry = network.RESOURCES["entry"]
     assert entry("/default/heap-device.js")
-    assert entry("/default/heap-device.3f2a9c01d4e5.js")
+    assert entry("/default/heap-device.3f2a9c01b2c4.js")
     assert entry("/baseline/heap-baseline.js")
     assert not entry("/default/heap-device-runtime.js")
-    assert not entry("/default/heap-device-runtime.3f2a9c01d4e5.js")
+    assert not entry("/default/heap-device-runtime.3f2a9c01b2c4.js")
