@@ -11,9 +11,12 @@ import shutil
 import pytest
 
 from e2e import served as server
+from e2e.conftest import SITE_FILES
+from e2e.rs_pages import calls_through_marker, open_ready, order_page
 from heap_device.tools import check, cli
 from heap_device.tools.bundle import BOOTS, logical_name
 from heap_device.tools.output import MANIFEST, entry_file
+from heap_device.tools.policy import inline_hash
 from heap_device.tools.snippet import integrity, snippet_from
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
@@ -559,3 +562,41 @@ def test_check_says_how_each_file_came_and_what_compression_saves(local_site, ca
             (raw - brotli) / 1000,
         )
     )
+
+
+# The policy docs/security.md gave before it covered RudderStack's side of the page.
+OLD_DOCUMENTED_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' https://cdn.us.heap-api.com; "
+    "worker-src 'self'; connect-src 'self' https://*.heap-api.com"
+)
+
+
+def test_a_new_users_page_fails_check_then_works_as_it_says(page, site, watch, capsys):
+    """RudderStack's inline loading snippet under the old documented policy: the browser refuses
+    it and nothing reaches Heap. check says so with the hash to add; with it, events flow."""
+    url = order_page(site, "micropython", form="snippet")
+    path = site.root / url.rsplit("/", 1)[1]
+    snippet = (SITE_FILES / "rs-snippet.js").read_text(encoding="utf-8")
+    html = path.read_text(encoding="utf-8")
+    inline = html.replace('<script src="/rs-snippet.js"></script>', "<script>%s</script>" % snippet)
+    assert inline != html
+    path.write_text(inline, encoding="utf-8")
+    site.add_headers({"Content-Security-Policy": OLD_DOCUMENTED_POLICY})
+    assert cli.main(["check", url]) == 1
+    [line] = problems(capsys.readouterr().out.splitlines())
+    assert line == (
+        "heap-device check: Content-Security-Policy header: script-src refuses RudderStack's "
+        "inline loading snippet, so it never runs: add %s to script-src (the hash of exactly that "
+        "script: change one character and it is another), or give the script a nonce the policy "
+        "names" % inline_hash(snippet)
+    )
+    fixed = OLD_DOCUMENTED_POLICY.replace(
+        "'wasm-unsafe-eval'", "'wasm-unsafe-eval' " + inline_hash(snippet)
+    )
+    site.add_headers({"Content-Security-Policy": fixed})
+    assert cli.main(["check", url]) == 0, capsys.readouterr().out
+    # The test page's own favicon (<link rel="icon" href="data:,">) is not ours to allow.
+    watch.expected_errors.append(r"^Loading the image 'data:,' violates")
+    open_ready(page, url)
+    calls = calls_through_marker(page, "rudderanalytics.track('Fixed', {n: 1})")
+    assert ["track", ["Fixed", {"n": 1}]] in calls

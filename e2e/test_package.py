@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from e2e import served as server
+from heap_device.tools.output import entry_file
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,6 +97,10 @@ def test_the_wheel_carries_what_the_cli_needs_and_no_pyodide(dist):
     ):
         assert shipped + needed in names
     assert not [n for n in names if "pyodide" in n.lower()]
+    # Test-only code stays out: the server's test knobs (e2e/served.py), the pack reader.
+    with zipfile.ZipFile(wheel) as z:
+        assert b"path_headers" not in z.read("heap_device/tools/server.py")
+        assert b"def unpack_modules" not in z.read("heap_device/tools/bundle.py")
     assert not [n for n in names if n.endswith(".map") or "/tests/" in n]
     # The Python that ships is the clone's, no more (a stale build/lib must not leak in).
     for room in ("core", "browser", "tools"):
@@ -155,8 +160,9 @@ def test_from_pip_install_to_a_live_site(installed, page):
     built = heap_device(home, "build", "--out", "site/heap", "--base-url", "/heap")
     assert built.returncode == 0, built.stderr
     tag = built.stdout
-    assert tag.startswith('<script src="/heap/heap-device.js" integrity="sha384-')
-    assert heap_device(home, "snippet", "--from", "site/heap", "--base-url", "/heap").stdout == tag
+    assert re.match(r'<script src="/heap/heap-device\.[0-9a-f]{12}\.js" integrity="sha384-', tag)
+    # snippet --from remembers the base URL the build was given.
+    assert heap_device(home, "snippet", "--from", "site/heap").stdout == tag
 
     shutil.copyfile(SDK, site / "rsa.js")
     (site / "analytics.js").write_text(LOAD_CODE, encoding="utf-8")
@@ -164,7 +170,7 @@ def test_from_pip_install_to_a_live_site(installed, page):
     html += tag + '<script src="/rsa.js"></script><script src="/analytics.js"></script>\n'
     (site / "index.html").write_text(html, encoding="utf-8")
     # docs/security.md's policy for the build at hand: 'unsafe-eval' for the PyScript boot only.
-    adapter = (site / "heap" / "heap-device.js").read_text(encoding="utf-8")
+    adapter = entry_file(site / "heap").read_text(encoding="utf-8")
     pyscript = re.search(r'var BUILD = \{[^\n]*"boot": "pyscript"', adapter) is not None
     policy = "default-src 'self'; img-src data:; script-src 'self' 'wasm-unsafe-eval'%s %s" % (
         " 'unsafe-eval'" if pyscript else "",
@@ -206,7 +212,10 @@ def test_from_pip_install_to_a_live_site(installed, page):
         checked = heap_device(home, "check", live.url)
         assert checked.returncode == 0, checked.stdout
         assert re.fullmatch(
-            r"heap-device check: sound: \d+ files served right from .*\n", checked.stdout
+            r"heap-device check: bytes: a cold visit downloads [\d.]+ KB \(\d+ files; "
+            r"Content-Encoding: br \d+\); uncompressed it would be [\d.]+ KB\n"
+            r"heap-device check: sound: \d+ files served right from .*\n",
+            checked.stdout,
         )
     finally:
         server.stop(live)
@@ -228,9 +237,11 @@ def test_the_installed_demo_serves_and_pyodide_says_what_it_needs(installed):
     try:
         demo.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", demo.stdout.readline()).group(0)
+        with urllib.request.urlopen(url + "heap/heap-device.files.json") as answer:
+            entry = json.loads(answer.read())["entry"]
         for path in (
             "",
-            "heap/heap-device.js",
+            "heap/" + entry,
             "vendor/rudderstack.js",
             "heap-standin.js",
             "demo/main.mjs",

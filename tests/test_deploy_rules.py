@@ -192,6 +192,7 @@ def test_every_documented_command_parses(where, line):
     "served, logical",
     [
         ("heap-device.0123456789ab.js", "heap-device.js"),
+        ("heap-device.0123456789ab.js.br", "heap-device.js.br"),  # its precompressed copy
         ("heap-device-runtime.0123456789ab.js", "heap-device-runtime.js"),
         ("micropython.0123456789ab/micropython.wasm", "micropython/micropython.wasm"),
         ("heap_device.0123456789ab/browser/main.py", "heap_device/browser/main.py"),

@@ -148,7 +148,7 @@ def _render(path, build, inserts=None):
 
 # Hex digits of a content hash in a name (sha256: 48 bits, no two builds of one site collide).
 HASH_DIGITS = 12
-HASHED_TOP = re.compile(r"(.+)\.[0-9a-f]{%d}(\.[^./]+)?" % HASH_DIGITS)
+HASHED_TOP = re.compile(r"(.+)\.[0-9a-f]{%d}((?:\.[^./]+)*)" % HASH_DIGITS)
 
 
 def content_hash(data):

@@ -29,6 +29,18 @@ from heap_device.tools.bundle import (
     served_name,
 )
 from heap_device.tools.output import MANIFEST, TAG_FILE
+from heap_device.tools.policy import (
+    SCRIPT_TYPES,
+    effective,
+    inline_allowed,
+    inline_hash,
+    is_rudderstack_snippet,
+    origin_of,
+    parse_policy,
+    rudderstack_needs,
+    source_allows,  # noqa: F401 (tests read it here)
+    sources_allow,
+)
 from heap_device.tools.snippet import check_base_url, parse_options
 from heap_device.tools.snippet import integrity as sri_of
 
@@ -41,7 +53,6 @@ JS_TYPES = {
     "module",
 }
 TIMEOUT_S = 20
-DEFAULT_PORTS = {"http": 80, "https": 443}
 # The boot that needs no 'unsafe-eval' (PyScript's core evaluates strings).
 STRICT_BOOT = next(b for b in BOOTS if b != "pyscript")
 
@@ -90,24 +101,39 @@ def fetch(url, origin=None):
         return Fetched(url, None, None, b"", str(getattr(exc, "reason", exc)))
 
 
-def origin_of(url):
-    parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.netloc)
-
-
 class _Tags(HTMLParser):
+    """Our tag(s), the page's <meta> policies, its inline scripts and every script's src."""
+
     def __init__(self):
         super().__init__()
         self.scripts = []
         self.csp = []
+        self.inline = []  # [(text, nonce)] of the scripts that run
+        self.srcs = []
+        self._reading = None  # the inline script being read: [text parts, nonce]
 
     def handle_starttag(self, tag, attrs):
         attrs = {k.lower(): v for k, v in attrs if v is not None}
         src = attrs.get("src", "").split("?")[0]
         if tag == "script" and is_entry_name(src.rsplit("/", 1)[-1]):
             self.scripts.append(attrs)
+        if tag == "script" and src:
+            self.srcs.append(attrs["src"])
+        elif tag == "script" and attrs.get("type", "").strip().lower() in SCRIPT_TYPES:
+            self._reading = [[], attrs.get("nonce")]
         if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy":
             self.csp.append(attrs.get("content", ""))
+
+    def handle_data(self, data):
+        if self._reading is not None:
+            self._reading[0].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._reading is not None:
+            # The browser hashes the text as parsed: line breaks normalised to \n.
+            text = "".join(self._reading[0]).replace("\r\n", "\n").replace("\r", "\n")
+            self.inline.append((text, self._reading[1]))
+            self._reading = None
 
 
 def parse_html(text):
@@ -117,82 +143,6 @@ def parse_html(text):
 
 
 # ---------------------------------------------------------------- Content-Security-Policy
-
-
-def parse_policy(text):
-    """{directive: [sources]} of one policy (the first of a repeated directive counts)."""
-    policy = {}
-    for part in text.split(";"):
-        tokens = part.split()
-        if tokens and tokens[0].lower() not in policy:
-            policy[tokens[0].lower()] = tokens[1:]
-    return policy
-
-
-FALLBACKS = {
-    "script-src": ("script-src", "default-src"),
-    "connect-src": ("connect-src", "default-src"),
-    "worker-src": ("worker-src", "child-src", "script-src", "default-src"),
-}
-
-
-def effective(policy, directive):
-    """(directive that applies, its sources); (None, None) when nothing restricts it."""
-    for name in FALLBACKS[directive]:
-        if name in policy:
-            return name, policy[name]
-    return None, None
-
-
-def source_allows(source, url, page_origin):
-    """Does one CSP source expression allow ``url`` (for a page at ``page_origin``)?"""
-    target, page, lowered = urlsplit(url), urlsplit(page_origin), source.lower()
-
-    def scheme_ok(wanted):  # http: sources also allow https (CSP's upgrade rule)
-        return target.scheme == wanted or (wanted == "http" and target.scheme == "https")
-
-    if lowered == "'self'":
-        if (target.scheme, target.netloc) == (page.scheme, page.netloc):
-            return True
-        return (
-            page.scheme == "http" and target.scheme == "https" and target.hostname == page.hostname
-        )
-    if lowered == "*":
-        return target.scheme in ("http", "https")
-    if lowered.startswith("'"):
-        return False  # keywords, nonces and hashes name no URL
-    scheme_only = re.fullmatch(r"([a-z][a-z0-9+.-]*):", lowered)
-    if scheme_only:
-        return scheme_ok(scheme_only.group(1))
-    match = re.fullmatch(
-        r"(?:([a-z][a-z0-9+.-]*)://)?(\*|\*\.[^/:]+|[^/:*]+)(?::(\d+|\*))?(/.*)?", lowered
-    )
-    if not match:
-        return False
-    scheme, host, port, path = match.groups()
-    if not scheme_ok(scheme or page.scheme):
-        return False
-    name = (target.hostname or "").lower()
-    if host.startswith("*."):
-        if not name.endswith(host[1:]):
-            return False
-    elif host not in ("*", name):
-        return False
-    if port != "*":
-        target_port = target.port or DEFAULT_PORTS.get(target.scheme)
-        if port:
-            wanted = {int(port)}
-        else:  # the scheme's default port (443 too where http was upgraded)
-            wanted = {DEFAULT_PORTS.get(scheme or page.scheme), 443 if scheme_ok("http") else None}
-        if target_port not in wanted:
-            return False
-    if path and path != "/":
-        return target.path.startswith(path) if path.endswith("/") else target.path == path
-    return True
-
-
-def sources_allow(sources, url, page_origin):
-    return any(source_allows(s, url, page_origin) for s in sources)
 
 
 def check_policy(
@@ -252,6 +202,30 @@ def check_policy(
                 f"{where}: {name} does not allow the worker ({needed}): add {source} to "
                 "worker-src (or the build runs on the main thread)"
             )
+
+
+def check_page_scripts(text, where, tags, page_origin, report):
+    """Report the page's inline scripts one policy refuses (RudderStack's loading snippet among
+    them) with the hash to add, and the RudderStack hosts the page names that it blocks."""
+    policy = parse_policy(text)
+    name, scripts = effective(policy, "script-src-elem")
+    for number, (script, nonce) in enumerate(tags.inline, 1):
+        if inline_allowed(scripts, script, nonce):
+            continue
+        if is_rudderstack_snippet(script):
+            what = "RudderStack's inline loading snippet"
+        else:
+            start = " ".join(script.split())[:40]
+            what = f"the page's inline script #{number} ({start!r})"
+        report(
+            f"{where}: {name} refuses {what}, so it never runs: add {inline_hash(script)} to "
+            f"{name} (the hash of exactly that script: change one character and it is another), "
+            "or give the script a nonce the policy names"
+        )
+    for what, url, directive in rudderstack_needs([t for t, _ in tags.inline], tags.srcs):
+        name, sources = effective(policy, directive)
+        if sources is not None and not sources_allow(sources, url, page_origin):
+            report(f"{where}: {name} does not allow {what} ({url}): add {origin_of(url)} to {name}")
 
 
 # ---------------------------------------------------------------- the check
@@ -367,10 +341,12 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
             (p, "<meta> Content-Security-Policy")
             for p in parse_html(page.body.decode("utf-8", "replace")).csp
         ]
+        tags = parse_html(page.body.decode("utf-8", "replace"))
         for text, where in policies:
             check_policy(
                 text, where, build, base, page_origin, adapter_sri, report, entry=entry_name
             )
+            check_page_scripts(text, where, tags, page_origin, report)
     # A worker started from its URL (the bundle on the page's origin) takes the policy of its
     # script's own response; a blob: worker (another origin) takes the page's, checked above.
     if build.get("boot") == "worker" and worker_script is not None and not cross:

@@ -4,10 +4,17 @@
 // (docs/contract.md §4.6) still holds. e2e/test_rudderstack_transformations.py: the real SDK.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, beforeEach, mock, test } from 'node:test';
 
 import { SDK_TRANSFORM_WAIT_MS } from '../../static/page/order.js';
-import { FakeSdk, fakePage, labels, loadingSnippet, tick } from './fake.mjs';
+import { FakeSdk, fakePage, labels, loadingSnippet } from './fake.mjs';
+
+// The page waits SDK_TRANSFORM_WAIT_MS for a message on its way: mocked timers, so no test (nor
+// the test process, which waits for pending timers) waits for real.
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+afterEach(() => mock.timers.reset());
+// What a task later would have run: the SDK's ready (a mocked timer), the page's microtasks.
+const tick = () => { mock.timers.tick(0); return new Promise((resolve) => setImmediate(resolve)); };
 
 const ra = () => window.rudderanalytics;
 
@@ -84,13 +91,12 @@ test('a reset after a message the transformation dropped goes before the next on
 
 test('when nothing comes back and nothing follows, the reset goes once the SDK has given up', async (t) => {
   const { page, sdk } = await readyPage();
-  t.mock.timers.enable({ apis: ['setTimeout'] });
   ra().track('drop');
   ra().reset();
   sdk.answer();
-  t.mock.timers.tick(SDK_TRANSFORM_WAIT_MS - 1);
+  mock.timers.tick(SDK_TRANSFORM_WAIT_MS - 1);
   assert.deepEqual(labels(page.handed), ['settings']);
-  t.mock.timers.tick(1);
+  mock.timers.tick(1);
   assert.deepEqual(labels(page.handed), ['settings', 'reset']);
 });
 
