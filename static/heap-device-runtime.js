@@ -34,54 +34,54 @@ function importVerified(url) {
 
 // Every other file of the interpreter's folder that it fetches (the .wasm; Pyodide's standard
 // library and lock file) is asked for at once, beside the interpreter's script instead of after
-// it, and verified before the interpreter starts. In the worker, whose global scope is ours
-// alone, the interpreter's own fetch of each is answered with the verified bytes. On the page
-// (whose fetch is the site's), the interpreter fetches each again, normally from the HTTP cache:
-// a blob: URL of the verified bytes would need blob: in the page's connect-src.
-function fetchInterpreterFiles() {
-  var folder = base + BUILD.interpreter, got = {};
+// it. In the worker, whose global scope is ours alone, the interpreter starts as soon as its
+// script is in, and its own fetch of each file is answered with the verified bytes once they
+// are (a refused file never answers: the refusal alone is said, not the interpreter's failure).
+// On the page (whose fetch is the site's), the interpreter starts once all are verified and
+// fetches each again, normally from the HTTP cache: a blob: URL of the verified bytes would need
+// blob: in the page's connect-src.
+function startInterpreter(script, start) {
   var names = Object.keys(BUILD.integrity).filter(function (name) {
     return name.indexOf(BUILD.interpreter) === 0 && !/\.m?js$/.test(name);
   });
-  var all = names.map(function (name) {
-    return fetchFile(base + name).then(function (bytes) { got[base + name] = bytes; });
-  });
-  if (!names.length) got = null;
+  var files = {};
+  names.forEach(function (name) { files[base + name] = fetchFile(base + name); });
+  var verified = Promise.all(names.map(function (name) { return files[base + name]; }));
   var realFetch = self.fetch;
-  // Once the interpreter runs: the bytes are let go, fetch is the worker's own again.
-  function release(python) {
-    got = null;
+  if (inWorker && names.length) {
+    self.fetch = function (resource, options) {
+      var url = new URL(String(resource.url || resource), base).href;
+      if (!files || !files[url]) return realFetch(resource, options);
+      var type = /\.wasm$/.test(url) ? 'application/wasm' : 'application/octet-stream';
+      return files[url].then(function (bytes) {
+        return new Response(bytes, { headers: { 'Content-Type': type } });
+      }, function () { return new Promise(function () {}); });
+    };
+  }
+  var ready = inWorker ? script : Promise.all([script, verified]).then(function (got) { return got[0]; });
+  var python = ready.then(function (module) {
+    mark('interpreter-script');
+    return start(module, base + BUILD.interpreter);
+  }).then(function (python) {
+    // Python runs: the bytes are let go, fetch is the worker's own again.
+    files = null;
     if (self.fetch !== realFetch) self.fetch = realFetch;
     return python;
-  }
-  return Promise.all(all).then(function () {
-    if (inWorker && got) {
-      self.fetch = function (resource, options) {
-        var url = new URL(String(resource.url || resource), base).href;
-        if (!got || !got[url]) return realFetch(resource, options);
-        var type = /\.wasm$/.test(url) ? 'application/wasm' : 'application/octet-stream';
-        return Promise.resolve(new Response(got[url], { headers: { 'Content-Type': type } }));
-      };
-    }
-    return { folder: folder, got: got, release: release };
   });
+  return Promise.all([python, verified]).then(function (got) { return got[0]; });
 }
 
 function startMicroPython() {
-  var files = fetchInterpreterFiles();
   var script = importVerified(base + BUILD.interpreter + 'micropython.mjs');
-  return Promise.all([script, files]).then(function (ready) {
-    mark('interpreter-script');
-    var wasmUrl = ready[1].folder + 'micropython.wasm';
-    return ready[0].loadMicroPython({ url: wasmUrl }).then(ready[1].release);
+  return startInterpreter(script, function (module, folder) {
+    return module.loadMicroPython({ url: folder + 'micropython.wasm' });
   });
 }
 
 function startPyodide() {
-  var files = fetchInterpreterFiles();
   var script = importVerified(base + BUILD.interpreter + 'pyodide.mjs');
-  return Promise.all([script, files]).then(function (ready) {
-    return ready[0].loadPyodide({ indexURL: ready[1].folder }).then(ready[1].release);
+  return startInterpreter(script, function (module, folder) {
+    return module.loadPyodide({ indexURL: folder });
   });
 }
 
