@@ -26,7 +26,6 @@ import email.utils
 import gzip
 import hashlib
 import json
-import re
 import shutil
 import ssl
 import subprocess
@@ -48,6 +47,7 @@ import report  # noqa: E402
 import run  # noqa: E402  (bench/run.py: the builds, the page, the SDK)
 
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from heap_device.tools.bundle import is_entry_name  # noqa: E402
 from heap_device.tools.server import BUNDLE_TYPES, STANDIN  # noqa: E402
 
 SITE = "site.test"
@@ -64,12 +64,11 @@ PAGE_CACHE = "no-cache"  # the page: revalidated each visit
 TIMEOUT_MS = 60_000
 DEV = "dev"  # this checkout's --dev build: the same start-up, with its steps marked in the worker
 CPU_LOOP = 30_000_000  # iterations of the busy loop that checks the CPU factor
-ENTRY = re.compile(r"/heap-(device|baseline)(\.[0-9a-zA-Z_-]+)?\.js$")  # content-addressed too
 RESOURCES = {  # what each timing is read from: (label, test on the URL path)
     "sdk_script": lambda p: p == "/vendor/rsa.js",
     "config": lambda p: p.startswith("/sourceConfig"),
     "heap_js": lambda p: p == HEAP_PATH,
-    "entry": lambda p: ENTRY.search(p) is not None,
+    "entry": lambda p: is_entry_name(p.rsplit("/", 1)[-1]) or p.endswith("heap-baseline.js"),
     "wasm": lambda p: p.endswith(".wasm"),
     "pack": lambda p: p.endswith(".bin"),
 }

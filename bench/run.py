@@ -40,6 +40,7 @@ import report  # noqa: E402  (bench/report.py: markdown and SVG)
 
 from e2e import served as local_server  # noqa: E402
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from heap_device.tools.output import entry_file  # noqa: E402
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN  # noqa: E402
 
 WEB = BENCH / "web"
@@ -114,7 +115,7 @@ def discover(repo, scratch):
             if cli(repo, *args, check=False).returncode == 0:
                 builds["%s-%s" % (runtime, boot)] = (runtime, boot)
     cli(repo, "build", "--out", str(scratch / "default"))
-    adapter = (scratch / "default" / "heap-device.js").read_text(encoding="utf-8")
+    adapter = entry_file(scratch / "default").read_text(encoding="utf-8")
     said = re.search(r"var BUILD = (\{.*\});", adapter)
     build = json.loads(said.group(1)) if said else {}
     default = "%s-%s" % (build.get("runtime"), build.get("boot"))

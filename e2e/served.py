@@ -14,11 +14,17 @@ from heap_device.tools import server as local_server
 
 class Handler(local_server.Handler):
     def end_headers(self):
-        for name, value in self.server.headers.items():
-            self.send_header(name, value)
-        for name, value in self.server.path_headers.get(urlsplit(self.path).path, {}).items():
-            self.send_header(name, value)
+        for name, value in self._extra().items():
+            if name.lower() != "cache-control":
+                self.send_header(name, value)
         super().end_headers()
+
+    def _extra(self):
+        return {**self.server.headers, **self.server.path_headers.get(urlsplit(self.path).path, {})}
+
+    def cache_control(self):
+        given = {k.lower(): v for k, v in self._extra().items()}.get("cache-control")
+        return given or super().cache_control()
 
     def guess_type(self, path):
         for suffix, kind in self.server.types.items():

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from heap_device.tools.output import entry_file
+
 APP_ID = "1234567890"
 V5_URL = "https://cdn.us.heap-api.com/config/%s/heap_config.js" % APP_ID
 CLASSIC_URL = "https://cdn.heapanalytics.com/js/heap-%s.js" % APP_ID
@@ -385,7 +387,8 @@ def test_blocked_heap_script_only_warns_and_calls_wait_in_heaps_queue(
 
 def test_invalid_data_options_is_one_clear_error(page, site, watch):
     watch.expected_errors.append(r"^heap-device: the script tag's data-options is not valid JSON")
-    head = '<script src="/micropython/heap-device.js" data-options="{nope"></script>\n'
+    entry = entry_file(site.root / "micropython").name
+    head = '<script src="/micropython/%s" data-options="{nope"></script>\n' % entry
     open_page(page, site.page("micropython", DEST, head=head))
     page.wait_for_function("window.Heap_RS.running === true")
     page.evaluate("rudderanalytics.track('Ignored')")

@@ -5,13 +5,15 @@ purpose (a missing file, MIME types, headers, a stale tag), and reads check's on
 """
 
 import json
+import re
 import shutil
 
 import pytest
 
 from e2e import served as server
 from heap_device.tools import check, cli
-from heap_device.tools.bundle import BOOTS
+from heap_device.tools.bundle import BOOTS, logical_name
+from heap_device.tools.output import MANIFEST, entry_file
 from heap_device.tools.snippet import integrity, snippet_from
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
@@ -64,6 +66,13 @@ def local_site(tmp_path, builds):
         server.stop(one.server)
 
 
+def served(folder, logical):
+    """The name the build in ``folder`` serves a file under (named by content) ."""
+    names = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    [name] = [n for n in names if logical_name(n) == logical]
+    return name
+
+
 def problems(lines):
     assert lines[-1].endswith("problem(s) found")
     return lines[:-1]
@@ -89,22 +98,24 @@ def test_a_sound_deploy_passes(local_site, capsys, boot):
 
 def test_a_missing_file(local_site, capsys):
     s = local_site()
-    (s.root / "heap" / "micropython" / "micropython.wasm").unlink()
+    wasm = served(s.root / "heap", "micropython/micropython.wasm")
+    (s.root / "heap" / wasm).unlink()
     status, lines = s.check(s.url, capsys=capsys)
     assert status == 1
     assert problems(lines) == [
-        "heap-device check: missing: %sheap/micropython/micropython.wasm answered 404: upload "
-        "every file of the build folder (heap-device.files.json lists them)" % s.url
+        "heap-device check: missing: %sheap/%s answered 404: upload every file of the build "
+        "folder (heap-device.files.json lists them)" % (s.url, wasm)
     ]
 
 
 def test_without_the_manifest_the_adapter_names_the_files(local_site, capsys):
     s = local_site()
+    calls = served(s.root / "heap", "heap_device/core/calls.py")
     (s.root / "heap" / "heap-device.files.json").unlink()
-    (s.root / "heap" / "heap_device" / "core" / "calls.py").unlink()
+    (s.root / "heap" / calls).unlink()
     status, lines = s.check(s.url, capsys=capsys)
     assert status == 1 and len(problems(lines)) == 1
-    assert "missing: %sheap/heap_device/core/calls.py answered 404" % s.url in lines[0]
+    assert "missing: %sheap/%s answered 404" % (s.url, calls) in lines[0]
 
 
 def test_nothing_at_the_base_url(local_site, capsys):
@@ -148,12 +159,43 @@ def test_wrong_mime_types(local_site, capsys, suffix, served, words):
     assert all("modules" not in line and "nosniff" in line for line in entry)
 
 
-def test_a_stale_tag_is_an_sri_mismatch(local_site, builds, capsys):
-    # The page carries the tag of the PyScript build; the other build was uploaded since.
+def test_a_stale_tag_names_the_build_uploaded_last(local_site, builds, capsys):
+    # The page carries the tag of the PyScript build; only the other build was uploaded since.
     stale = (builds / "pyscript" / "heap-device.tag.html").read_text(encoding="utf-8")
     s = local_site(boot=STRICT, tag=stale)
     status, lines = s.check(s.url, capsys=capsys)
-    served = integrity((s.root / "heap" / "heap-device.js").read_bytes())
+    assert status == 1
+    [line] = problems(lines)
+    old, new = entry_file(builds / "pyscript").name, entry_file(s.root / "heap").name
+    assert line == (
+        "heap-device check: stale tag: the page's tag loads %sheap/%s, which answered 404; the "
+        "build uploaded last is %s: put its tag in the page (heap-device snippet --from DIR "
+        "--base-url /heap)" % (s.url, old, new)
+    )
+
+
+def test_the_build_before_is_kept_but_its_tag_is_stale(local_site, builds, capsys):
+    # Both builds uploaded into one folder, as a rebuild leaves it: the older tag still loads.
+    stale = (builds / "pyscript" / "heap-device.tag.html").read_text(encoding="utf-8")
+    s = local_site(boot="pyscript", tag=stale)
+    status = cli.main(["build", "--out", str(s.root / "heap"), "--boot", STRICT])
+    assert status == 0
+    capsys.readouterr()
+    status, lines = s.check(s.url, capsys=capsys)
+    assert status == 1
+    [line] = problems(lines)
+    assert line.startswith(
+        "heap-device check: stale tag: the page's tag loads %s, but"
+        % (entry_file(builds / "pyscript").name)
+    )
+
+
+def test_an_edited_tag_is_an_sri_mismatch(local_site, builds, capsys):
+    good = (builds / STRICT / "heap-device.tag.html").read_text(encoding="utf-8")
+    wrong = integrity(b"another build")
+    s = local_site(boot=STRICT, tag=re.sub(r'integrity="[^"]*"', 'integrity="%s"' % wrong, good))
+    status, lines = s.check(s.url, capsys=capsys)
+    served = integrity(entry_file(s.root / "heap").read_bytes())
     assert status == 1
     [line] = problems(lines)
     assert line.startswith("heap-device check: SRI mismatch: the page's tag's integrity sha384-")
@@ -161,10 +203,9 @@ def test_a_stale_tag_is_an_sri_mismatch(local_site, builds, capsys):
     # The fix names the base URL the build was given (/heap), not the absolute one check used.
     assert line.endswith("(heap-device snippet --from DIR --base-url /heap)")
     # The same given as --integrity, or as a tag file.
-    wrong = integrity(b"another build")
     assert s.check(s.url + "heap", "--integrity", wrong, capsys=capsys)[0] == 1
     tag_file = s.root / "old-tag.html"
-    tag_file.write_text(stale, encoding="utf-8")
+    tag_file.write_text(re.sub(r'integrity="[^"]*"', 'integrity="%s"' % wrong, good), "utf-8")
     status, lines = s.check(s.url + "heap", "--tag", str(tag_file), capsys=capsys)
     assert status == 1 and "SRI mismatch: the --tag's integrity" in lines[0]
 
@@ -266,8 +307,9 @@ def test_a_bundle_on_another_origin_needs_cors(tmp_path, builds, capsys):
         assert "send Access-Control-Allow-Origin: %s (or *)" % shop.origin in cors[0]
         assert [line for line in found if "cross-origin" not in line] == [
             "heap-device check: Content-Security-Policy header: script-src does not allow "
-            "%s/heap/heap-device.js: add %s (or 'self' when the bundle is on the page's "
-            "origin) to script-src" % (cdn.origin, cdn.origin),
+            "%s/heap/%s: add %s (or 'self' when the bundle is on the page's "
+            "origin) to script-src"
+            % (cdn.origin, entry_file(bundle_root / "heap").name, cdn.origin),
             "heap-device check: Content-Security-Policy header: default-src does not allow "
             "%s/heap/ (the .py and .wasm files are fetched): add %s (or 'self' when the bundle "
             "is on the page's origin) to default-src" % (cdn.origin, cdn.origin),
@@ -369,19 +411,9 @@ def test_a_site_that_does_not_answer(tmp_path, capsys):
 
 
 def worker_build(builds, folder):
-    """The build without PyScript, as a worker build (made one here if that boot is not yet)."""
+    """The build without PyScript (a worker build) in ``folder``; its tag for /heap."""
     shutil.copytree(builds / STRICT, folder)
-    adapter = folder / "heap-device.js"
-    text = adapter.read_text(encoding="utf-8")
-    if '"boot": "worker"' not in text:
-        adapter.write_text(text.replace('"boot": "%s"' % STRICT, '"boot": "worker"'), "utf-8")
-        (folder / check.RUNTIME_SCRIPT).write_text("// the worker's script\n", encoding="utf-8")
-        manifest = folder / "heap-device.files.json"
-        names = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        manifest.write_text(json.dumps({"files": names + [check.RUNTIME_SCRIPT]}), "utf-8")
-    tag = snippet_from(folder, "/heap")
-    (folder / "heap-device.tag.html").write_text(tag, encoding="utf-8")
-    return tag
+    return snippet_from(folder, "/heap")
 
 
 @pytest.mark.parametrize(
@@ -409,7 +441,9 @@ def test_a_worker_takes_the_policy_of_its_own_script(tmp_path, builds, capsys, p
     # are reported once); every other file with none.
     csp = {
         "/": {"Content-Security-Policy": policy},
-        "/heap/" + check.RUNTIME_SCRIPT: {"Content-Security-Policy": policy.replace("; ", ";")},
+        "/heap/" + served(tmp_path / "heap", check.RUNTIME_SCRIPT): {
+            "Content-Security-Policy": policy.replace("; ", ";")
+        },
     }
     site = server.start(tmp_path, pages={"/": page}, path_headers=csp)
     try:
@@ -435,3 +469,54 @@ def test_one_policy_on_every_answer_is_reported_once(tmp_path, builds, capsys):
         server.stop(site)
     [line] = problems(capsys.readouterr().out.splitlines())
     assert "Content-Security-Policy header: script-src lacks 'wasm-unsafe-eval'" in line
+
+
+def test_check_says_what_to_cache_for_good_and_what_not(local_site, capsys):
+    # Our server, as a site should: named by content -> immutable, anything else -> no-cache.
+    s = local_site(boot=STRICT)
+    assert s.check(s.url, capsys=capsys) == (0, [lines_of_sound(s)])
+    # A CDN's one-day default on everything: sound, but every visit revalidates the files.
+    s = local_site(boot=STRICT, headers={"Cache-Control": "public, max-age=86400"})
+    status, lines = s.check(s.url, capsys=capsys)
+    assert status == 0
+    [note] = [line for line in lines if "note:" in line]
+    count = len(json.loads((s.root / "heap" / MANIFEST).read_text())["files"]) - 1
+    assert note.startswith(
+        "heap-device check: note: cache: %d file(s) named by their content are served with "
+        "Cache-Control: public, max-age=86400 (such as %sheap/" % (count, s.url)
+    )
+    assert note.endswith(
+        "serve them with Cache-Control: public, max-age=31536000, immutable (their names change "
+        "with their bytes: a returning visitor then asks for none of them)"
+    )
+    # Everything cached for good: the manifest and the page must not be.
+    s = local_site(boot=STRICT, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    status, lines = s.check(s.url, capsys=capsys)
+    notes = [line.split(" is served")[0] for line in lines if "note:" in line]
+    assert notes == [
+        "heap-device check: note: cache: %sheap/%s" % (s.url, MANIFEST),
+        "heap-device check: note: cache: the page",
+    ]
+
+
+def test_a_stable_name_cached_is_a_problem(local_site, capsys):
+    # A build from before content-addressed names: heap-device.js, cached for a day.
+    s = local_site(boot=STRICT, headers={"Cache-Control": "max-age=86400"})
+    entry = entry_file(s.root / "heap")
+    entry.rename(entry.with_name("heap-device.js"))
+    (s.root / "heap" / MANIFEST).unlink()
+    page = s.server.pages["/"].decode("utf-8").replace(entry.name, "heap-device.js")
+    s.server.pages["/"] = page.encode("utf-8")
+    status, lines = s.check(s.url, capsys=capsys)
+    assert status == 1
+    assert problems(lines)[-1] == (
+        "heap-device check: cache: %sheap/heap-device.js keeps its name across builds but is "
+        "served with Cache-Control: max-age=86400: a rebuild would meet returning visitors' old "
+        "copy; rebuild with this heap-device (every file the tag loads is named by its content), "
+        "or serve it with Cache-Control: no-cache" % s.url
+    )
+
+
+def lines_of_sound(s):
+    count = len(json.loads((s.root / "heap" / MANIFEST).read_text())["files"]) - 1
+    return "heap-device check: sound: %d files served right from %sheap/" % (count, s.url)

@@ -14,7 +14,8 @@ import pytest
 
 from e2e.packs import unpack_modules
 from heap_device.tools import assets, cli
-from heap_device.tools.bundle import BOOTS
+from heap_device.tools.bundle import BOOTS, logical_name
+from heap_device.tools.output import entry_file, read_manifest
 
 # The build without PyScript (no 'unsafe-eval'), whatever it is called.
 STRICT = next(b for b in BOOTS if b != "pyscript")
@@ -33,12 +34,20 @@ def run(*args, env=None, cwd=None):
 
 
 def files_in(folder):
+    """The files in a build folder as the sources name them (the build names them by content)."""
     ours = ("heap-device.files.json", "heap-device.tag.html")
     return sorted(
-        p.relative_to(folder).as_posix()
+        logical_name(p.relative_to(folder).as_posix())
         for p in folder.rglob("*")
         if p.is_file() and p.name not in ours
     )
+
+
+def file_of(folder, logical):
+    """The file of the build in ``folder`` that the sources name ``logical``."""
+    names = read_manifest(folder)["files"]
+    [name] = [n for n in names if logical_name(n) == logical]
+    return folder / name
 
 
 def sri(path):
@@ -84,7 +93,7 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert "heap-device.js" in files and "heap-device-runtime.js" in files
     # Every module in one file; MicroPython gets precompiled bytecode.
     assert [f for f in files if f.startswith("heap_device/")] == ["heap_device/modules.bin"]
-    modules = unpack_modules((out / "heap_device/modules.bin").read_bytes())
+    modules = unpack_modules(file_of(out, "heap_device/modules.bin").read_bytes())
     ext = ".mpy" if runtime == "micropython" else ".py"
     assert "browser/bridge" + ext in modules and "core/calls" + ext in modules
     assert "core/settings" + ext in modules and "__init__" + ext in modules
@@ -93,10 +102,13 @@ def test_build_writes_only_what_the_browser_needs(tmp_path, runtime, interpreter
     assert modules["core/calls" + ext][:2] == (b"M\x06" if ext == ".mpy" else b'""')
     assert [f for f in files if f.split("/")[0] in ("micropython", "pyodide")] == interpreter_files
     assert not [f for f in files if f.startswith("pyscript/")]
-    adapter = (out / "heap-device.js").read_text(encoding="utf-8")
+    adapter = entry_file(out).read_text(encoding="utf-8")
     assert '"runtime": "%s"' % runtime in adapter and '"boot": "worker"' in adapter
-    worker = (out / "heap-device-runtime.js").read_text(encoding="utf-8")
-    assert '"runtime": "%s"' % runtime in worker and '"heap_device/modules.bin"' in worker
+    worker = file_of(out, "heap-device-runtime.js")
+    assert '"%s"' % worker.name in adapter  # the entry names what it loads, by content
+    pack = file_of(out, "heap_device/modules.bin").relative_to(out).as_posix()
+    text = worker.read_text(encoding="utf-8")
+    assert '"runtime": "%s"' % runtime in text and '"pack": "%s"' % pack in text
 
 
 def test_a_build_without_pyscript_has_no_pyscript(tmp_path):
@@ -106,7 +118,7 @@ def test_a_build_without_pyscript_has_no_pyscript(tmp_path):
     files = files_in(out)
     assert not [f for f in files if f.startswith("pyscript/")]
     assert "micropython/micropython.wasm" in files
-    assert '"boot": "%s"' % STRICT in (out / "heap-device.js").read_text(encoding="utf-8")
+    assert '"boot": "%s"' % STRICT in entry_file(out).read_text(encoding="utf-8")
 
 
 def test_snippet_hashes_the_build_it_is_given_not_a_re_render(tmp_path):
@@ -115,13 +127,14 @@ def test_snippet_hashes_the_build_it_is_given_not_a_re_render(tmp_path):
     assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     result = run("snippet", "--from", str(out), "--base-url", "https://cdn.example.test/heap/")
     assert result.returncode == 0, result.stderr
+    entry = entry_file(out)
     assert result.stdout.strip() == (
-        '<script src="https://cdn.example.test/heap/heap-device.js" integrity="%s" '
-        'crossorigin="anonymous"></script>' % sri(out / "heap-device.js")
+        '<script src="https://cdn.example.test/heap/%s" integrity="%s" '
+        'crossorigin="anonymous"></script>' % (entry.name, sri(entry))
     )
-    (out / "heap-device.js").write_text("// edited after the build\n", encoding="utf-8")
+    entry.write_text("// edited after the build\n", encoding="utf-8")
     again = run("snippet", "--from", str(out), "--base-url", "/heap").stdout
-    assert sri(out / "heap-device.js") in again
+    assert sri(entry) in again
 
 
 def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
@@ -131,9 +144,11 @@ def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
         "build", "--out", str(out), "--boot", STRICT, "--base-url", "/heap", "--options", options
     )
     assert result.returncode == 0, result.stderr
+    entry = entry_file(out)
+    assert re.fullmatch(r"heap-device\.[0-9a-f]{12}\.js", entry.name)
     assert result.stdout == (
-        '<script src="/heap/heap-device.js" integrity="%s" crossorigin="anonymous" '
-        'data-options="{&#34;trackPageCalls&#34;:true}"></script>\n' % sri(out / "heap-device.js")
+        '<script src="/heap/%s" integrity="%s" crossorigin="anonymous" '
+        'data-options="{&#34;trackPageCalls&#34;:true}"></script>\n' % (entry.name, sri(entry))
     )
     assert (out / "heap-device.tag.html").read_text(encoding="utf-8") == result.stdout
     assert "wrote the micropython bundle" in result.stderr
@@ -141,7 +156,8 @@ def test_build_prints_and_saves_the_tag_of_the_file_it_wrote(tmp_path):
     assert run("snippet", "--from", str(out)).stdout == result.stdout
     # ...and what is given again wins.
     again = run("snippet", "--from", str(out), "--options", '{"debug": true}').stdout
-    assert 'src="/heap/heap-device.js"' in again and "debug" in again and "trackPage" not in again
+    assert 'src="/heap/%s"' % entry.name in again and "debug" in again
+    assert "trackPage" not in again
     # A build without a tag remembers none (not the one before it).
     assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     one_line_error(run("snippet", "--from", str(out)), "built without --base-url", "--base-url")
@@ -257,7 +273,7 @@ def test_pyodide_dir_is_used(tmp_path):
     out = tmp_path / "heap"
     result = run("build", "--out", str(out), "--runtime", "pyodide", "--pyodide-dir", str(dist))
     assert result.returncode == 0, result.stderr
-    assert (out / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8") == '{"copy": true}'
+    assert file_of(out, "pyodide/pyodide-lock.json").read_text(encoding="utf-8") == '{"copy": true}'
 
 
 def test_version_names_every_shipped_runtime():
@@ -294,9 +310,9 @@ def test_build_never_deletes_what_it_did_not_write(tmp_path):
     assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
     for path, text in theirs.items():
         assert path.read_text(encoding="utf-8") == text
-    assert (site / "pyscript" / "core.js").exists()  # the build before is kept...
+    assert "pyscript/core.js" in files_in(site)  # the build before is kept...
     assert run("build", "--out", str(site), "--force", "--boot", STRICT).returncode == 0
-    assert not (site / "pyscript" / "core.js").exists()  # ...until the next one
+    assert "pyscript/core.js" not in files_in(site)  # ...until the next one
 
 
 def test_rebuild_replaces_only_its_own_files(tmp_path):
@@ -304,16 +320,16 @@ def test_rebuild_replaces_only_its_own_files(tmp_path):
     assert (
         run("build", "--out", str(out), "--base-url", "/heap", "--boot", "pyscript").returncode == 0
     )
-    assert (out / "pyscript" / "core.js").is_file()
+    assert "pyscript/core.js" in files_in(out)
     assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
     # The build before is kept (a page cached with its tag still loads), its tag file is not...
-    assert (out / "pyscript" / "core.js").is_file() and not (out / "heap-device.tag.html").exists()
+    assert "pyscript/core.js" in files_in(out) and not (out / "heap-device.tag.html").exists()
     # ...and goes at the next build.
     assert run("build", "--out", str(out), "--boot", STRICT).returncode == 0
-    assert not (out / "pyscript").exists()
+    assert "pyscript/core.js" not in files_in(out)
     (out / "extra.txt").write_text("a user's file", encoding="utf-8")
     one_line_error(run("build", "--out", str(out)), "'extra.txt'")
-    assert (out / "heap-device.js").is_file()
+    assert entry_file(out).is_file()
 
 
 @pytest.mark.parametrize("where", ["root", "home", "empty", "repo", "package", "cwd-root"])

@@ -263,3 +263,21 @@ def test_the_installed_try_and_build_take_a_transform(installed):
     assert not (home / "t").exists()
     built = heap_device(home, "build", "--out", "t/heap", "--transform", "rules.py")
     assert built.returncode == 0, built.stderr
+
+
+def test_the_installed_wheel_gives_pytest_the_plugin_and_its_stand_in(installed):
+    """heap-device[testing]'s plugin (plugin's addition): its entry point, and the stand-in it
+    serves, from the wheel (pytest and pytest-playwright themselves are the extra's, not here)."""
+    script = (
+        "import json; from importlib.metadata import distribution; "
+        "from heap_device.tools.server import STANDIN; d = distribution('heap-device'); "
+        "print(json.dumps([[(e.name, e.value) for e in d.entry_points if e.group == 'pytest11'], "
+        "[r for r in d.requires if 'testing' in r], str(STANDIN), STANDIN.is_file()]))"
+    )
+    python = str(installed / "venv" / "bin" / "python")
+    run = {"capture_output": True, "text": True, "env": clean_env(), "cwd": installed}
+    out = subprocess.run([python, "-c", script], **run)
+    points, requires, standin, present = json.loads(out.stdout)
+    assert points == [["heap_device", "heap_device.tools.pytest_plugin"]]
+    assert any(r.startswith("pytest-playwright") for r in requires), requires
+    assert present and "/heap_device/tools/shipped/static/demo/" in standin

@@ -1,12 +1,18 @@
 """The pytest plugin (heap_calls) used as a site owner would: their own project, run by pytest.
 
-Each test writes a small project with pytester: a local shop site that loads Heap with Heap's own
-loader (no heap-device, no RudderStack), a conftest.py that serves it from 127.0.0.1, and the
-owner's tests, some of which fail on purpose to show the message. The project finds the plugin
-through its ``pytest11`` entry point, as an installed heap-device[testing] gives it.
+Each test writes a small project with pytester: a local shop site that loads Heap (with Heap's own
+loader, no heap-device, no RudderStack; or through RudderStack's SDK and heap-device), a
+conftest.py that serves it from 127.0.0.1, and the owner's tests, some of which fail on purpose to
+show the message. The project finds the plugin through its ``pytest11`` entry point, as an
+installed heap-device[testing] gives it.
 """
 
 import json
+import shutil
+import subprocess
+import sys
+
+from e2e.conftest import REPO, SDKS
 
 pytest_plugins = ["pytester"]
 
@@ -35,6 +41,9 @@ def browser_type_launch_args(browser_type_launch_args, playwright):
 
 
 class Quiet(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
     def log_message(self, *args):
         pass
 
@@ -61,7 +70,8 @@ heap.load = function (envId, clientConfig) {
   script.async = true;
   script.src = %s.replace('ID', envId);
   document.head.appendChild(script);
-  ['identify', 'track', 'addUserProperties', 'addEventProperties', 'resetIdentity'].forEach(
+  ['identify', 'track', 'addUserProperties', 'addEventProperties', 'resetIdentity', 'onReady',
+    'getUserId'].forEach(
     function (name) {
       heap[name] = function () {
         var args = Array.prototype.slice.call(arguments);
@@ -113,6 +123,10 @@ def run(pytester):
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
 
 
+# A site that waits for Heap and reads from it (v5's onReady and getUserId).
+READY_SCRIPT = (
+    "heap.onReady(function () { heap.track('Heap Ready', {user: typeof heap.getUserId()}); });"
+)
 V5_CDN = "https://cdn.us.heap-api.com/config/ID/heap_config.js"
 
 
@@ -134,6 +148,7 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
                 "heap.identify('shopper-1');",
             ),
             "thanks.html": html_page(loader, "Thanks!", "heap.track('Thanks Viewed');"),
+            "ready.html": html_page(loader, "", READY_SCRIPT),
         },
     )
     pytester.makepyfile(
@@ -161,6 +176,12 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
             assert coupon == ["track", "Coupon Applied", {"__proto__": "SAVE10"}]
 
 
+        def test_a_page_using_heaps_readers_and_on_ready(page, shop, heap_calls):
+            page.goto(shop + "/ready.html")
+            ready = heap_calls.wait_for("track", "Heap Ready")
+            assert ready == ["track", "Heap Ready", {"user": "string"}]
+
+
         def test_the_wrong_total_fails(page, shop, heap_calls):
             page.goto(shop + "/shop.html")
             page.click("#pay")
@@ -169,7 +190,7 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
         """
     )
     result = run(pytester)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*test_the_wrong_total_fails*",
@@ -270,3 +291,47 @@ def test_sites_with_heaps_classic_snippet_and_their_own_script_urls(pytester):
             "E * Scripts the page could not load: https://assets.shop.test/vendor/heap-7.js",
         ]
     )
+
+
+RUDDERSTACK_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="icon" href="data:,">
+%s
+<script src="/rudderstack.js"></script>
+<script>
+var analytics = new rudderanalytics.RudderAnalytics();
+analytics.load('write-key', location.origin, {
+  getSourceConfig: function () { return {source: {id: 's', workspaceId: 'w', enabled: true,
+    config: {}, destinations: [{id: 'h', enabled: true, config: {appId: '1234567890'},
+    destinationDefinition: {name: 'HEAP', displayName: 'Heap.io'}}]}}; },
+  destSDKBaseURL: location.origin + '/no-integrations', polyfillIfRequired: false});
+rudderanalytics.identify('shopper-9', {plan: 'pro'});
+</script></head>
+<body>
+<button id="pay" onclick="rudderanalytics.track('Order Completed', {total: 42.5})">Pay</button>
+</body></html>
+"""
+
+
+def test_a_site_on_rudderstack_and_heap_device(pytester):
+    site = pytester.path / "site"
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--out", str(site / "heap")]
+    built = subprocess.run(
+        [*cmd, "--base-url", "/heap"], check=True, capture_output=True, text=True, cwd=REPO
+    )
+    shutil.copyfile(SDKS["v3"], site / "rudderstack.js")
+    (site / "shop.html").write_text(RUDDERSTACK_PAGE % built.stdout.strip(), encoding="utf-8")
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(
+        test_checkout="""
+        def test_checkout_reaches_heap(page, shop, heap_calls):
+            page.goto(shop + "/shop.html")
+            page.click("#pay")
+            order = heap_calls.wait_for("track", "Order Completed", timeout=30_000)
+            assert order == ["track", "Order Completed", {"total": 42.5}]
+            assert heap_calls.calls[:2] == [
+                ["identify", "shopper-9"],
+                ["addUserProperties", {"plan": "pro"}],
+            ]
+        """
+    )
+    run(pytester).assert_outcomes(passed=1)

@@ -3,6 +3,7 @@
 every case by event name, so one page proves many rules.
 """
 
+import json
 import subprocess
 import sys
 
@@ -52,6 +53,7 @@ def transformEvent(event, metadata):
         seen.append(1)
         event["properties"]["count"] = len(seen)
         event["properties"]["messageId"] = metadata(event).get("messageId") == event["messageId"]
+        event["properties"]["dest"] = metadata(event).get("destinationId")
     elif name == "Slow":
         start = now_ms()
         while now_ms() - start < 20:
@@ -90,9 +92,9 @@ SENT = [
     ["track", ["Raise me", {"n": 1}]],  # transformErrors "send": as it was before the transform
     ["track", ["String me", {"a": 4}]],
     ["track", ["List me", {"a": 5}]],
-    ["track", ["Count me", {"count": 1, "messageId": True}]],
+    ["track", ["Count me", {"count": 1, "messageId": True, "dest": "heap-1"}]],
     ["resetIdentity", []],
-    ["track", ["Count me", {"count": 2, "messageId": True}]],
+    ["track", ["Count me", {"count": 2, "messageId": True, "dest": "heap-1"}]],
     ["track", ["Plain", {"tags": "x||y"}]],
 ]
 ERRORS = [
@@ -108,10 +110,31 @@ ERRORS = [
 ]
 # The transform builds, each beside the site's other bundles.
 TRANSFORM_BUNDLES = {
-    "micropython": ["--runtime", "micropython"],
-    "pyodide": ["--runtime", "pyodide"],
-    "pyscript": ["--runtime", "micropython", "--boot", "pyscript"],
+    "micropython": ["--runtime", "micropython", "--dev"],
+    "pyodide": ["--runtime", "pyodide", "--dev"],
+    "pyscript": ["--runtime", "micropython", "--boot", "pyscript", "--dev"],
 }
+# Dev builds: what each message's transform did, as the page tools see it (heap-device:calls).
+DETAILS = """
+window.__details = [];
+addEventListener('heap-device:calls', function (e) {
+  window.__details.push(JSON.stringify(e.detail));
+});
+"""
+OUTCOMES = [
+    ["track", "changed"],  # Rename me
+    ["track", "dropped"],
+    ["track", "changed"],  # Mask me
+    ["identify", "changed"],
+    ["track", "split"],
+    ["track", "error"],  # Raise me
+    ["track", "error"],  # String me
+    ["track", "error"],  # List me
+    ["track", "changed"],  # Count me
+    ["reset", None],
+    ["track", "changed"],
+    ["track", "unchanged"],  # Plain
+]
 # The page's long tasks (any cause), and how long each task of ours that applies the worker's
 # answers runs: the worker build's one message handler, timed around every call.
 LONGTASKS = """
@@ -157,17 +180,27 @@ def our_errors(watch):
 
 def test_each_rule_gives_its_exact_heap_calls(page, transform_site, watch, bundle):
     watch.expected_errors.append(r"^heap-device: transformEvent ")
+    page.add_init_script(DETAILS)
     open_page(page, transform_site.page(bundle, DEST))
+    start = page.evaluate("window.__details.length")
     assert heap_calls(page, CASES) == SENT
     settle_console(page)
     assert our_errors(watch) == ERRORS
+    details = [json.loads(d) for d in page.evaluate("window.__details")[start:]][: len(OUTCOMES)]
+    assert [[d["type"], d.get("transform", {}).get("outcome")] for d in details] == OUTCOMES
+    assert details[4]["transform"]["events"][1] == {
+        "type": "track",
+        "event": "Split part 2",
+        "properties": {"part": 2},
+    }
+    assert details[5]["transform"]["error"].startswith("transformEvent raised at site_rules.py")
     # Again: the same failures are not said again (once per distinct error, never per message).
     again = heap_calls(page, CASES)
     assert again[:9] == SENT[:9]
     assert again[9:] == [
-        ["track", ["Count me", {"count": 3, "messageId": True}]],
+        ["track", ["Count me", {"count": 3, "messageId": True, "dest": "heap-1"}]],
         ["resetIdentity", []],
-        ["track", ["Count me", {"count": 4, "messageId": True}]],
+        ["track", ["Count me", {"count": 4, "messageId": True, "dest": "heap-1"}]],
         ["track", ["Plain", {"tags": "x||y"}]],
     ]
     settle_console(page)
@@ -250,7 +283,7 @@ DMT_PAGE = """(function () {
 
 def dmt_answer(body):
     """The data plane's /transform answer for one request: (HTTP status, JSON body)."""
-    request = __import__("json").loads(body)
+    request = json.loads(body)
     out = []
     for item in request["batch"]:
         event = item["event"]
@@ -281,8 +314,6 @@ def dmt_answer(body):
 
 
 def dmt_page(page, site, bundle, propagate):
-    import json
-
     if not (site.root / "dmt-page.js").exists():
         (site.root / "dmt-page.js").write_text(DMT_PAGE, encoding="utf-8")
     requests = []

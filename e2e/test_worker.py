@@ -8,6 +8,8 @@ from its own response, not from the page. The second origin is another local por
 import pytest
 
 from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console
+from heap_device.tools.bundle import RUNTIME_SCRIPT, logical_name
+from heap_device.tools.output import entry_file
 
 # The policy docs/security.md gives for the default build (the bundle on the page's origin).
 POLICY = (
@@ -39,11 +41,12 @@ def infos(watch):
     return [t for k, t in watch.console if t.startswith("heap-device:") and k == "info"]
 
 
-def cross_origin_tag(origin, bundle="micropython"):
+def cross_origin_tag(origin, site, bundle="micropython"):
     # The adapter from the other origin: the snippet's tag, with that origin as its base URL.
-    return '<script src="%s/%s/heap-device.js" crossorigin="anonymous"></script>\n' % (
+    return '<script src="%s/%s/%s" crossorigin="anonymous"></script>\n' % (
         origin,
         bundle,
+        entry_file(site.root / bundle).name,
     )
 
 
@@ -58,7 +61,8 @@ def test_python_runs_in_a_worker_and_the_page_only_applies(page, site, watch, bu
     open_page(page, site.page(bundle, DEST, early=50))
     page.wait_for_function("(window.__heapCalls || []).length >= 50")
     assert heap_calls(page, RUNS) == EXPECTED
-    assert [w.url for w in page.workers] == [site.origin + "/%s/heap-device-runtime.js" % bundle]
+    [worker] = [w.url.rsplit("/", 1) for w in page.workers]
+    assert worker[0] == site.origin + "/" + bundle and logical_name(worker[1]) == RUNTIME_SCRIPT
     assert page.evaluate(ON_PAGE) == []  # no interpreter, no module was fetched by the page
     assert infos(watch) == []
     early = page.evaluate("window.__heapCalls")[:50]
@@ -118,7 +122,7 @@ def test_bundle_on_another_origin_runs_in_a_same_origin_bootstrap_worker(
     page, site, watch, other_origin
 ):
     # new Worker(<other origin>) is refused; a blob: module on the page's origin imports ours.
-    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(other_origin)))
+    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(other_origin, site)))
     assert heap_calls(page, RUNS) == EXPECTED
     assert infos(watch) == []
     assert [w.url[:5] for w in page.workers] == ["blob:"]
@@ -133,7 +137,7 @@ def test_bundle_on_another_origin_under_a_csp(page, site, watch, other_origin):
         "worker-src blob:; connect-src 'self' %s https://*.heap-api.com" % (cdn, cdn)
     )
     csp_everywhere(site, watch, policy)
-    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn)))
+    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn, site)))
     assert heap_calls(page, RUNS) == EXPECTED
     assert infos(watch) == [] and [w.url[:5] for w in page.workers] == ["blob:"]
 
@@ -148,7 +152,7 @@ def test_bundle_on_another_origin_without_blob_workers_runs_on_the_page(
     )
     csp_everywhere(site, watch, policy)
     watch.expected_errors.append(r"Content Security Policy")
-    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn)))
+    open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn, site)))
     assert heap_calls(page, RUNS) == EXPECTED
     lines = infos(watch)
     assert len(lines) == 1 and lines[0].startswith(FALLBACK), lines

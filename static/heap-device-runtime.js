@@ -3,9 +3,9 @@
  * page where no worker can start. Python answers each handed-over JSON string with a batch (JSON
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
-// Written by `heap-device build`: the interpreter, the file that holds every module, and (only
-// in --dev builds) dev: true.
-var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin"};
+// Written by `heap-device build`: the interpreter, the file that holds every module and the
+// interpreter's folder, as served (named by their content), and (only in --dev builds) dev: true.
+var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/"};
 
 // Dev builds mark each start-up step in the worker's timeline (the bench reads them).
 function mark(step) {
@@ -41,9 +41,9 @@ function fetchWasmEarly(url) {
 }
 
 function startMicroPython() {
-  var wasmUrl = base + 'micropython/micropython.wasm';
+  var wasmUrl = base + BUILD.interpreter + 'micropython.wasm';
   var wasm = fetchWasmEarly(wasmUrl);
-  var python = import(base + 'micropython/micropython.mjs').then(function (module) {
+  var python = import(base + BUILD.interpreter + 'micropython.mjs').then(function (module) {
     mark('interpreter-script');
     return module.loadMicroPython({ url: wasmUrl });
   });
@@ -51,9 +51,9 @@ function startMicroPython() {
 }
 
 function startPyodide() {
-  var wasm = fetchWasmEarly(base + 'pyodide/pyodide.asm.wasm');
-  var python = import(base + 'pyodide/pyodide.mjs').then(function (module) {
-    return module.loadPyodide({ indexURL: base + 'pyodide/' });
+  var wasm = fetchWasmEarly(base + BUILD.interpreter + 'pyodide.asm.wasm');
+  var python = import(base + BUILD.interpreter + 'pyodide.mjs').then(function (module) {
+    return module.loadPyodide({ indexURL: base + BUILD.interpreter });
   });
   return wasm ? Promise.all([python, wasm]).then(function (got) { return got[0]; }) : python;
 }

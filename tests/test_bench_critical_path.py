@@ -14,7 +14,7 @@ TRACK = {"type": "track", "event": "Signed Up", "messageId": "m-1", "properties"
 PROGRAM = """
 import json, sys
 from heap_device.browser import bridge
-MAPPING = ("heap_device.core.calls", "heap_device.core.transform", "heap_device.core.properties")
+MAPPING = ("heap_device.core.calls", "heap_device.core.properties", "heap_device.core.order")
 seen = {"start": [m for m in MAPPING if m in sys.modules]}
 b = bridge.Bridge()
 b.start()
@@ -42,7 +42,7 @@ def test_the_settings_answer_needs_no_mapping_module_and_a_message_imports_them(
     assert seen["plan"] == ["plan"]
     assert seen["message"] == [
         "heap_device.core.calls",
-        "heap_device.core.transform",
         "heap_device.core.properties",
+        "heap_device.core.order",
     ]
     assert seen["calls"] == ["track"]

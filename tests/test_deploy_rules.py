@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heap_device.tools import UsageError, check, cli, output
+from heap_device.tools import UsageError, bundle, check, cli, output
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -182,3 +182,68 @@ def test_every_documented_command_parses(where, line):
         cli._parser().parse_args(words)
     except UsageError as exc:
         pytest.fail("%s: %s: %s" % (where, line, exc))
+
+
+# ---------------------------------------------------------------- names by content
+
+
+@pytest.mark.parametrize(
+    "served, logical",
+    [
+        ("heap-device.0123456789ab.js", "heap-device.js"),
+        ("heap-device-runtime.0123456789ab.js", "heap-device-runtime.js"),
+        ("micropython.0123456789ab/micropython.wasm", "micropython/micropython.wasm"),
+        ("heap_device.0123456789ab/browser/main.py", "heap_device/browser/main.py"),
+        ("pyscript.0123456789ab/core-CbC3PjpD.js", "pyscript/core-CbC3PjpD.js"),  # theirs stays
+        ("heap-device.js", "heap-device.js"),  # a build from before
+        ("micropython/micropython.wasm", "micropython/micropython.wasm"),
+        ("heap-device.0123456789.js", "heap-device.0123456789.js"),  # not our hash's length
+        ("x/heap-device.0123456789ab.js", "x/heap-device.0123456789ab.js"),  # only the top
+    ],
+)
+def test_a_served_name_as_the_sources_name_it(served, logical):
+    assert bundle.logical_name(served) == logical
+    assert bundle.is_content_addressed(served) is (served != logical)
+
+
+def test_a_name_changes_with_the_bytes_and_only_with_them():
+    one = bundle.hashed_name("heap-device.js", b"a")
+    assert (
+        one
+        == bundle.hashed_name("heap-device.js", b"a")
+        != bundle.hashed_name("heap-device.js", b"b")
+    )
+    assert re.fullmatch(r"heap-device\.[0-9a-f]{12}\.js", one) and bundle.is_entry_name(one)
+    assert not bundle.is_entry_name("x/" + one) and not bundle.is_entry_name("heap.js")
+    # A folder's name changes when any of its files does, or a file is added or renamed.
+    files = {"m/a.wasm": b"1", "m/b.mjs": b"2", "p/x": b"3"}
+    names = bundle.content_addressed_folders(files)
+    assert set(names) == {"m/", "p/"} and re.fullmatch(r"m\.[0-9a-f]{12}/", names["m/"])
+    for changed in ({"m/a.wasm": b"9"}, {"m/c.js": b"2"}):
+        other = bundle.content_addressed_folders({**files, **changed})
+        assert other["m/"] != names["m/"] and other["p/"] == names["p/"]
+    renamed = {"m/a2.wasm": b"1", "m/b.mjs": b"2", "p/x": b"3"}
+    assert bundle.content_addressed_folders(renamed)["m/"] != names["m/"]
+    assert bundle.served_name("m/a.wasm", names) == names["m/"] + "a.wasm"
+    assert bundle.served_name("heap-device.js", names) == "heap-device.js"
+
+
+@pytest.mark.parametrize(
+    "header, for_good, revalidated",
+    [
+        ("public, max-age=31536000, immutable", True, False),
+        ("max-age=86400", False, False),  # a day: a CDN's default, not for good
+        ("max-age=604800", True, False),
+        ("public, s-maxage=31536000", True, False),
+        ("no-cache", False, True),
+        ("no-store", False, True),
+        ("max-age=0, must-revalidate", False, True),
+        ("immutable, no-cache", False, True),
+        (None, False, False),  # browsers guess a lifetime from Last-Modified
+        ("max-age=nope", False, True),  # RFC 9111: an invalid max-age is stale
+    ],
+)
+def test_what_a_cache_control_header_means(header, for_good, revalidated):
+    directives = check.cache_directives(header)
+    assert check.is_cached_for_good(directives) is for_good
+    assert check.is_revalidated(directives) is revalidated

@@ -11,7 +11,7 @@ import pytest
 from e2e.packs import unpack_modules
 from heap_device.tools import UsageError, runtime_modules
 from heap_device.tools import transform as site_transform
-from heap_device.tools.bundle import MODULE_PACK, bundle_files
+from heap_device.tools.bundle import MODULE_PACK, bundle_files, logical_name
 from heap_device.tools.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,12 @@ def test_a_missing_file_is_named(tmp_path):
 def _build(tmp_path, runtime, boot, source=GOOD):
     path = tmp_path / "mask_email.py"
     path.write_text(source, encoding="utf-8")
-    return bundle_files(runtime, boot, transform=path)
+    return by_logical_name(bundle_files(runtime, boot, transform=path))
+
+
+def by_logical_name(files):
+    """A build's files keyed as the sources name them (the build names them by content)."""
+    return {logical_name(name): source for name, source in files.items()}
 
 
 def _build_line(files):
@@ -171,8 +176,12 @@ def test_the_worker_build_packs_the_transform_as_mpy_and_sends_whole_messages(tm
     assert data[:2] == b"M\x06"
     assert b"mask_email.py" in data  # tracebacks name the user's file, not ours
     assert _build_line(files)["fields"] is None
-    plain = bundle_files("micropython", "worker")
-    assert "site_transform.mpy" not in unpack_modules(plain[MODULE_PACK])
+    assert "core/transform.mpy" in modules
+    plain = by_logical_name(bundle_files("micropython", "worker"))
+    # Without a transform neither the site's module nor the core's that runs it ships (1.7 KB).
+    assert {"site_transform.mpy", "core/transform.mpy"}.isdisjoint(
+        unpack_modules(plain[MODULE_PACK])
+    )
     assert _build_line(plain)["fields"] is not None
 
 
@@ -183,6 +192,9 @@ def test_the_pyscript_build_lists_the_transform_source(tmp_path):
     assert files["heap_device/site_transform.py"] == shipped.encode("utf-8")
     build = _build_line(files)
     assert "site_transform.py" in build["modules"] and build["fields"] is None
+    assert "core/transform.py" in build["modules"] and "heap_device/core/transform.py" in files
+    plain = by_logical_name(bundle_files("micropython", "pyscript"))
+    assert "core/transform.py" not in _build_line(plain)["modules"]
 
 
 def test_the_bridge_imports_the_module_name_the_build_writes():
@@ -190,3 +202,27 @@ def test_the_bridge_imports_the_module_name_the_build_writes():
 
     assert site_transform.MODULE_NAME == "heap_device." + site_transform.MODULE
     assert site_transform.MODULE_NAME in Path(bridge.__file__).read_text(encoding="utf-8")
+
+
+def test_build_with_a_transform_then_snippet_from_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("rules.py").write_text(GOOD, encoding="utf-8")
+    assert main(["build", "--out", "out", "--transform", "rules.py"]) == 0
+    capsys.readouterr()
+    assert main(["snippet", "--from", "out", "--base-url", "/heap"]) == 0
+    tag = capsys.readouterr().out
+    assert tag.startswith('<script src="/heap/heap-device') and 'integrity="sha384-' in tag
+
+
+def test_the_pyscript_build_refuses_what_micropythons_compiler_refuses(
+    tmp_path, monkeypatch, capsys
+):
+    """It ships source, not .mpy, yet MicroPython compiles it on the page: checked all the same."""
+    monkeypatch.chdir(tmp_path)
+    source = "def transformEvent(event, metadata):\n    match event:\n        case _:\n"
+    source += "            return event\n"
+    Path("rules.py").write_text(source, encoding="utf-8")
+    argv = ["build", "--out", "out", "--boot", "pyscript", "--transform", "rules.py"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("heap-device: rules.py:2: MicroPython cannot compile")
+    assert not (tmp_path / "out").exists()

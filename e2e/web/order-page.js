@@ -8,12 +8,17 @@
   var origin = location.origin;
   var destinations = cfg.destinations.map(function (d) {
     var custom = d.kind === 'custom';
-    return {
+    var destination = {
       id: d.id, enabled: true, config: d.config,
       destinationDefinition: custom
         ? { name: 'CUSTOM_DEVICE_MODE', displayName: 'Custom Device Mode' }
         : { name: 'HEAP', displayName: 'Heap.io' }
     };
+    // RudderStack's Device Mode Transformations, switched on per destination in the source config.
+    ['shouldApplyDeviceModeTransformation', 'propagateEventsUntransformedOnError'].forEach(function (key) {
+      if (key in d) destination[key] = d[key];
+    });
+    return destination;
   });
   var source = { source: { id: 'src-1', workspaceId: 'ws-1', enabled: true, config: {},
     destinations: destinations } };

@@ -54,6 +54,7 @@ class Bridge:
         self.dev = False  # a dev build: page tools get the heap-device:calls detail
         self.destination_id = None  # the destination's id, when the page knew it (§9 metadata)
         self.site = None  # the site's transform (§9), when the build has one
+        self._transform_and_map = None  # core.transform's, imported only then
         self._consented_before = False  # whether a consent message came already...
         self._given_before = None  # ...and the consent it gave
 
@@ -73,7 +74,7 @@ class Bridge:
             return _batch(ops, "", text)
         if self.phase != RUNNING:
             return ""
-        calls, _ = _mapping()
+        calls = _mapping()
         message, result = calls.decode(text)  # once (docs/contract.md §6)
         ops = []
         try:
@@ -143,8 +144,12 @@ class Bridge:
             return self._broken_site(exc, ops)
         except Exception as exc:  # noqa: BLE001 - §9: a transform's failure never reaches the page
             return self._broken_site(exc, ops)
+        # Only a build with a transform ships the core's transform module.
+        from heap_device.core.transform import SiteTransform, transform_and_map
+
+        self._transform_and_map = transform_and_map
         shown = getattr(module, "__transform_file__", None)  # the site's file name (the build)
-        return _mapping()[1].SiteTransform(function, self.destination_id, shown)
+        return SiteTransform(function, self.destination_id, shown)
 
     def _broken_site(self, exc, ops):
         then = "sent as it was" if self.settings["transformErrors"] == "send" else "dropped"
@@ -157,7 +162,10 @@ class Bridge:
         )
         if then != "dropped":
             return None
-        return _mapping()[1].SiteTransform(_drop_all, self.destination_id)
+        from heap_device.core.transform import SiteTransform, transform_and_map
+
+        self._transform_and_map = transform_and_map
+        return SiteTransform(_drop_all, self.destination_id)
 
     def _map(self, message, result, text):
         """A decoded message -> its calls and notes in `result`.
@@ -165,11 +173,11 @@ class Bridge:
         A site's transform (docs/contract.md §9) runs here, between the decoding and the mapping,
         on the SDK's messages; the adapter's own (reset, consent) keep their meaning.
         """
-        calls, transform = _mapping()
+        calls = _mapping()
         if result["type"] == "consent":
             calls.map_message(self._consent_with_memory(message), self.settings, result)
         elif self.site is not None:
-            transform.transform_and_map(self.site, message, result, text, self.settings, self.dev)
+            self._transform_and_map(self.site, message, result, text, self.settings, self.dev)
         else:
             calls.map_message(message, self.settings, result, text)
 
@@ -204,12 +212,12 @@ class Bridge:
 
 
 def _mapping():
-    """The mapping's modules (core.calls, core.transform), imported at the first message, not
-    when Python starts: the settings item's answer, which asks for heap.js, leaves before their
-    import (a third of the start-up import; issue 18's critical path). Imported once."""
-    from heap_device.core import calls, transform
+    """The mapping (core.calls and what it imports), imported at the first message, not when
+    Python starts: the settings item's answer, which asks for heap.js, leaves before that import
+    (issue 18's critical path). Imported once."""
+    from heap_device.core import calls
 
-    return calls, transform
+    return calls
 
 
 def _drop_all(event, metadata):

@@ -2,8 +2,18 @@
 
 What ships is an allow-list: the package's ``__init__.py`` and the ``core`` and ``browser`` folders.
 The tools (this folder) never do.
+
+Every file the tag loads is named by its content, so no two builds share a name with different
+bytes and every file can be cached for good: the entry ``heap-device.<hash>.js`` (its tag's SRI
+pins it), ``heap-device-runtime.<hash>.js``, and one folder per kind of file, ``<folder>.<hash>/``
+(the module pack, the interpreter, PyScript), hashed over every file in it. Folders rather than
+files because Pyodide and PyScript load their files by fixed names from their own folder (Pyodide's
+``indexURL``, PyScript's chunks); the names inside stay as the packages ship them. A script names
+what it loads through its BUILD object: ``BUILD.paths`` maps each folder (and the runtime script)
+to its content-addressed name; the runtime script's ``BUILD.pack`` and ``BUILD.interpreter`` too.
 """
 
+import hashlib
 import json
 import re
 import subprocess
@@ -30,6 +40,8 @@ RUNTIME_SCRIPT = "heap-device-runtime.js"
 RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
 # PyScript's entry point: only the PyScript build ships it (it imports pyscript).
 PYSCRIPT_ENTRY = "browser/main.py"
+# Runs a site's transform (§9): only a build with --transform ships it.
+TRANSFORM_CORE = "core/transform.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
 # the parse and compile that source costs at every start. A .mpy loads only on the bytecode
 # version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
@@ -75,19 +87,24 @@ RUNTIME_FILES = {
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
 
-def browser_modules(boot=DEFAULT_BOOT):
-    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce."""
+def browser_modules(boot=DEFAULT_BOOT, site=False):
+    """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce.
+
+    `site`: the build has a site transform; only then does the core's transform module ship.
+    """
     names = ["__init__.py"]
     for room in SHIPPED_ROOMS:
         names += [room + "/" + p.name for p in (PACKAGE_DIR / room).glob("*.py")]
     if boot != "pyscript":
         names.remove(PYSCRIPT_ENTRY)
+    if not site:
+        names.remove(TRANSFORM_CORE)  # 1.7 KB gzip that a site without a transform never runs
     return sorted(names)
 
 
-def shipped_modules(runtime, boot=DEFAULT_BOOT):
+def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False):
     """The module files as the bundle names them: .mpy for MicroPython in the worker build."""
-    names = browser_modules(boot)
+    names = browser_modules(boot, site)
     if runtime == "micropython" and boot == "worker":
         return [name[: -len(".py")] + ".mpy" for name in names]
     return names
@@ -109,9 +126,69 @@ def _render(path, build):
     return without_comment_lines(text)
 
 
+# Hex digits of a content hash in a name (sha256: 48 bits, no two builds of one site collide).
+HASH_DIGITS = 12
+HASHED_TOP = re.compile(r"(.+)\.[0-9a-f]{%d}(\.[^./]+)?" % HASH_DIGITS)
+
+
+def content_hash(data):
+    """The part of a name that says what a file (or a folder: data of its listing) holds."""
+    return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
+
+
+def hashed_name(name, data):
+    """``heap-device.js`` -> ``heap-device.<hash of data>.js``; a folder ``x/`` -> ``x.<hash>/``."""
+    if name.endswith("/"):
+        return name[:-1] + "." + content_hash(data) + "/"
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        "%s.%s.%s" % (stem, content_hash(data), suffix) if dot else name + "." + content_hash(data)
+    )
+
+
+def logical_name(name):
+    """A served name as the sources name it: ``micropython.<hash>/micropython.wasm`` ->
+    ``micropython/micropython.wasm``; a name without a hash is returned as it is."""
+    top, slash, rest = name.partition("/")
+    match = HASHED_TOP.fullmatch(top)
+    if match:
+        top = match.group(1) + (match.group(2) or "")
+    return top + slash + rest
+
+
+def is_content_addressed(name):
+    return logical_name(name) != name
+
+
 def is_entry_name(name):
     """Is ``name`` (a file name, no folder) the name of a build's entry file?"""
-    return name == ENTRY
+    return "/" not in name and logical_name(name) == ENTRY
+
+
+def _folder_listing(files):
+    """Bytes that change when any file of a folder changes: each name and its content hash."""
+    lines = []
+    for name in sorted(files):
+        source = files[name]
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        lines.append("%s %s\n" % (name, hashlib.sha256(data).hexdigest()))
+    return "".join(lines).encode("utf-8")
+
+
+def content_addressed_folders(files):
+    """{"folder/": "folder.<hash>/"} for the top-level folders of ``files`` (logical names)."""
+    folders = {}
+    for name, source in files.items():
+        top, slash, rest = name.partition("/")
+        if slash:
+            folders.setdefault(top + "/", {})[rest] = source
+    return {top: hashed_name(top, _folder_listing(inner)) for top, inner in folders.items()}
+
+
+def served_name(name, paths):
+    """A logical name (``micropython/micropython.wasm``) as the build serves it (``paths``)."""
+    top, slash, rest = name.partition("/")
+    return paths.get(top + slash, top + slash) + rest
 
 
 def build_of(text):
@@ -126,26 +203,32 @@ def build_of(text):
     return build if isinstance(build, dict) and "runtime" in build else None
 
 
-def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=()):
+def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
     """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
 
     `site`: the site transform's module files; with one the page hands over whole messages (§9).
+    `paths`: the content-addressed names of what it loads ({"micropython/": "micropython.<hash>/",
+    "heap-device-runtime.js": ...}).
     """
     check_boot(runtime, boot)
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": sorted(shipped_modules(runtime, boot) + list(site)),
+        "modules": sorted(shipped_modules(runtime, boot, bool(site)) + list(site)),
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
+        "paths": paths or {},
     }
+    if boot == "worker":
+        build["runtimeScript"] = RUNTIME_SCRIPT  # the page starts it (static/page/boot.js)
     return assemble(build, dev)
 
 
-def render_runtime_module(runtime, dev=False):
-    """The heap-device-runtime.js a worker build writes: its interpreter, its modules (dev: --dev,
-    which marks its start-up steps for the bench)."""
-    build = {"runtime": runtime, "pack": MODULE_PACK}
+def render_runtime_module(runtime, pack=MODULE_PACK, interpreter=None, dev=False):
+    """The heap-device-runtime.js a worker build writes: its module pack and interpreter folder
+    (as served: content-addressed names); dev: --dev, which marks its start-up steps (bench)."""
+    interpreter = interpreter or runtime + "/"
+    build = {"runtime": runtime, "pack": pack, "interpreter": interpreter}
     if dev:
         build["dev"] = True
     return _render(RUNTIME_MODULE, build)
@@ -194,12 +277,18 @@ def build(
 ):
     """Write a self-contained bundle: adapter, Python modules and one interpreter."""
     files = bundle_files(runtime, boot, pyodide_dir, dev, transform)
-    return write_bundle(out, files, ENTRY, force)
+    return write_bundle(out, files, entry_of(files), force)
+
+
+def entry_of(files):
+    """The entry's name among a build's files (as bundle_files names them)."""
+    return next(name for name in files if is_entry_name(name))
 
 
 def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transform=None):
     """What a build writes: {path in the bundle: bytes (text we render) or a source Path}.
 
+    Paths are content-addressed (logical_name gives each one as the sources name it).
     `transform`: a site's transform file (§9), checked first (tools/transform.py).
     """
     check_boot(runtime, boot)
@@ -208,15 +297,14 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         if transform is None
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
-    files = {ENTRY: render_adapter(runtime, boot, dev, site).encode("utf-8")}
-    sources = browser_modules(boot)
+    files = {}
+    sources = browser_modules(boot, bool(site))
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
         files[MODULE_PACK] = pack_modules({**modules, **site})
-        files[RUNTIME_SCRIPT] = render_runtime_module(runtime, dev).encode("utf-8")
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name
@@ -238,4 +326,15 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     for source in files.values():
         if isinstance(source, Path) and not source.is_file():
             raise UsageError(f"{source} is missing: {assets.fix_missing()}")
-    return files
+    # What the scripts load is named first, so that the scripts can name it.
+    paths = content_addressed_folders(files)
+    served = {served_name(name, paths): source for name, source in files.items()}
+    if boot == "worker":
+        runtime_js = render_runtime_module(
+            runtime, served_name(MODULE_PACK, paths), paths[runtime + "/"], dev
+        ).encode("utf-8")
+        paths[RUNTIME_SCRIPT] = hashed_name(RUNTIME_SCRIPT, runtime_js)
+        served[paths[RUNTIME_SCRIPT]] = runtime_js
+    entry = render_adapter(runtime, boot, dev, site, paths).encode("utf-8")
+    served[hashed_name(ENTRY, entry)] = entry
+    return served

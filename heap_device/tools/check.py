@@ -19,10 +19,14 @@ from heap_device.tools import UsageError
 from heap_device.tools.bundle import (
     BOOTS,
     ENTRY,
+    MODULE_PACK,
     RUNTIME_FILES,
     RUNTIME_SCRIPT,
     build_of,
+    is_content_addressed,
     is_entry_name,
+    logical_name,
+    served_name,
 )
 from heap_device.tools.output import MANIFEST, TAG_FILE
 from heap_device.tools.snippet import check_base_url, parse_options
@@ -226,7 +230,8 @@ def check_policy(
         # from a blob: URL that imports the runtime script.
         name, worker = effective(policy, "worker-src")
         if origin_of(base) == page_origin:
-            needed, source = base + "/" + RUNTIME_SCRIPT, "'self'"
+            paths = build.get("paths") if isinstance(build.get("paths"), dict) else {}
+            needed, source = base + "/" + served_name(RUNTIME_SCRIPT, paths), "'self'"
         else:
             needed, source = "blob:%s/" % page_origin, "blob:"
         if worker is not None and not sources_allow(worker, needed, page_origin):
@@ -247,6 +252,9 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
     def report(text):
         problems.append(text)
         print("heap-device check: " + text, file=out)
+
+    def note(text):  # costs the site something, breaks nothing
+        print("heap-device check: note: " + text, file=out)
 
     if not re.match(r"https?://", url, re.IGNORECASE):
         raise UsageError(f"check {url!r}: give the full URL, e.g. https://www.example.com/heap")
@@ -280,7 +288,7 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
     cross = page_origin is not None and origin_of(base) != page_origin
     asked_from = page_origin if cross else None
 
-    manifest = _manifest_of(base, asked_from)
+    manifest, listed = _manifest_of(base, asked_from)
     entry_name = entry_name or manifest.get("entry") or ENTRY
     adapter = fetch(base + "/" + entry_name, asked_from)
     if adapter.status != 200:
@@ -289,6 +297,13 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
                 f"no tag: {url} holds no heap-device <script> tag: paste the tag heap-device "
                 f"build printed (saved as {TAG_FILE} beside the bundle) into the page, before "
                 "the RudderStack SDK; or give the bundle's URL (its --base-url) to check the files"
+            )
+        elif page_tag is not None and manifest.get("entry") not in (None, entry_name):
+            report(
+                f"stale tag: the page's tag loads {base}/{entry_name}, which answered "
+                f"{adapter.status or adapter.error}; the build uploaded last is "
+                f"{manifest['entry']}: put its tag in the page (heap-device snippet --from DIR "
+                f"--base-url {_base_url_to_suggest(base, manifest, page_origin)})"
             )
         else:
             report(
@@ -307,11 +322,22 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
     fix_base = _base_url_to_suggest(base, manifest, page_origin)
     files = _files_of(manifest, entry_name, build)
     worker_script = None
+    served = []
     for name in files:
         got = adapter if name == entry_name else fetch(base + "/" + name, asked_from)
         _check_file(base, name, got, asked_from, build, page, report, entry_name)
-        if name == RUNTIME_SCRIPT and got.status == 200:
-            worker_script = got
+        if got.status == 200:
+            served.append((name, got))
+            if logical_name(name) == RUNTIME_SCRIPT:
+                worker_script = got
+    current = manifest.get("entry")
+    if page_tag is not None and isinstance(current, str) and current != entry_name:
+        report(
+            f"stale tag: the page's tag loads {entry_name}, but the build uploaded last is "
+            f"{current} (the files of the build before it are kept, older ones removed): put "
+            f"its tag in the page (heap-device snippet --from DIR --base-url {fix_base})"
+        )
+    _check_caching(base, served, listed, page, report, note)
 
     for given, where in ((page_tag, "the page's tag"), (tag, "the --tag")):
         if given is not None:
@@ -381,15 +407,105 @@ def _split_src(src):
 
 
 def _manifest_of(base, asked_from):
-    """The build's served manifest as a dict ({} when it is not served or not readable)."""
+    """(the build's served manifest as a dict, {} when unreadable; its answer)."""
     listed = fetch(base + "/" + MANIFEST, asked_from)
     if listed.status != 200:
-        return {}
+        return {}, listed
     try:
         manifest = json.loads(listed.body)
     except ValueError:
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+        return {}, listed
+    if not isinstance(manifest, dict):
+        return {}, listed
+    return manifest, listed
+
+
+# ---------------------------------------------------------------- caching
+
+CACHED_FOR_GOOD = "public, max-age=31536000, immutable"
+# A name that stays across builds must be revalidated; "cached" means reused without asking.
+LONG_ENOUGH_S = 7 * 86400
+
+
+def cache_directives(header):
+    """{directive: value or True} of a Cache-Control header (None: no header)."""
+    if header is None:
+        return None
+    found = {}
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            found[name.lower()] = value.strip().strip('"') if value else True
+    return found
+
+
+def _max_age(directives):
+    try:
+        return int(directives.get("s-maxage") or directives.get("max-age") or 0)
+    except ValueError:
+        return 0
+
+
+def is_cached_for_good(directives):
+    """Reused without asking for at least a week (or immutable)?"""
+    if directives is None or "no-store" in directives or "no-cache" in directives:
+        return False
+    return "immutable" in directives or _max_age(directives) >= LONG_ENOUGH_S
+
+
+def is_revalidated(directives):
+    """Asked for again (or revalidated) at every use?"""
+    if directives is None:
+        return False  # browsers then guess a lifetime from Last-Modified
+    return (
+        "no-store" in directives
+        or "no-cache" in directives
+        or (("max-age" in directives or "s-maxage" in directives) and _max_age(directives) == 0)
+    )
+
+
+def _check_caching(base, served, listed, page, report, note):
+    """Files named by their content should be cached for good; other names must not be."""
+    lasting, stable = [], []
+    for name, got in served:
+        directives = cache_directives(got.header("Cache-Control"))
+        if is_content_addressed(name):
+            if not is_cached_for_good(directives) or "immutable" not in directives:
+                lasting.append((name, got.header("Cache-Control")))
+        elif not is_revalidated(directives):
+            stable.append((name, got.header("Cache-Control")))
+    if lasting:
+        name, header = lasting[0]
+        note(
+            f"cache: {len(lasting)} file(s) named by their content are served with "
+            f"{_said(header)} (such as {base}/{name}): serve them with Cache-Control: "
+            f"{CACHED_FOR_GOOD} (their names change with their bytes: a returning visitor "
+            "then asks for none of them)"
+        )
+    for name, header in stable:
+        report(
+            f"cache: {base}/{name} keeps its name across builds but is served with "
+            f"{_said(header)}: a rebuild would meet returning visitors' old copy; rebuild with "
+            "this heap-device (every file the tag loads is named by its content), or serve it "
+            "with Cache-Control: no-cache"
+        )
+    if listed.status == 200 and is_cached_for_good(
+        cache_directives(listed.header("Cache-Control"))
+    ):
+        note(
+            f"cache: {base}/{MANIFEST} is served with {_said(listed.header('Cache-Control'))}: "
+            "serve it with Cache-Control: no-cache (check reads the current build from it)"
+        )
+    if page is not None and is_cached_for_good(cache_directives(page.header("Cache-Control"))):
+        note(
+            f"cache: the page is served with {_said(page.header('Cache-Control'))}: returning "
+            "visitors keep its tag that long, and a rebuild keeps only the build before it: "
+            "serve pages with Cache-Control: no-cache, or rebuild less often than that"
+        )
+
+
+def _said(header):
+    return "Cache-Control: %s" % header if header else "no Cache-Control"
 
 
 def _base_url_to_suggest(base, manifest, page_origin):
@@ -404,16 +520,25 @@ def _base_url_to_suggest(base, manifest, page_origin):
 
 def _files_of(manifest, entry_name, build):
     """The build's files: its manifest's, else what its entry file names."""
+    previous = manifest.get("previous")
+    if isinstance(previous, dict) and previous.get("entry") == entry_name != manifest.get("entry"):
+        manifest = previous  # the page's tag loads the build before the last one
     names = manifest.get("files")
     if isinstance(names, list) and all(isinstance(n, str) for n in names):
         listed = [n for n in names if n != TAG_FILE]
         return sorted(set(listed) | {entry_name})
+    paths = build.get("paths") if isinstance(build.get("paths"), dict) else {}
     names = [entry_name]
-    names += ["heap_device/" + m for m in build.get("modules", []) if isinstance(m, str)]
+    if build.get("boot") == "worker":
+        names += [served_name(RUNTIME_SCRIPT, paths), served_name(MODULE_PACK, paths)]
+    else:
+        modules = [m for m in build.get("modules", []) if isinstance(m, str)]
+        names += [served_name("heap_device/" + m, paths) for m in modules]
+        names.append(served_name("pyscript/core.js", paths))
     runtime = build.get("runtime")
-    names += [runtime + "/" + n for n in RUNTIME_FILES.get(runtime, (None, ()))[1]]
-    if build.get("boot") == "pyscript":
-        names.append("pyscript/core.js")
+    names += [
+        served_name(runtime + "/" + n, paths) for n in RUNTIME_FILES.get(runtime, ("", ()))[1]
+    ]
     return names
 
 
@@ -458,7 +583,7 @@ def _check_file(base, name, got, asked_from, build, page, report, entry_name):
                 "(or *) with the bundle's files"
             )
     coep = (page.header("Cross-Origin-Embedder-Policy") or "") if page is not None else ""
-    if build.get("boot") == "worker" and name == RUNTIME_SCRIPT and coep:
+    if build.get("boot") == "worker" and logical_name(name) == RUNTIME_SCRIPT and coep:
         if not got.header("Cross-Origin-Embedder-Policy"):
             report(
                 f"cross-origin: the page sends Cross-Origin-Embedder-Policy: {coep}, so the "

@@ -17,6 +17,8 @@ from socket import AF_INET6
 from urllib.parse import parse_qs, urlsplit
 
 from heap_device.tools.assets import DEMO_STATIC
+from heap_device.tools.bundle import is_content_addressed
+from heap_device.tools.check import CACHED_FOR_GOOD
 
 BUNDLE_TYPES = {
     ".js": "text/javascript",
@@ -71,13 +73,32 @@ class DataPlane:
             return [(e["path"], e["text"]) for e in self.events]
 
 
+def _starts(path):
+    """Where each segment of a URL path starts: a build may sit in any folder of a site."""
+    return [0] + [i + 1 for i, c in enumerate(path) if c == "/"]
+
+
 class Handler(SimpleHTTPRequestHandler):
     """Static files, ``pages`` (path -> bytes), ``mounts`` (path -> file), the data plane."""
 
     def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", self.cache_control())
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
+
+    def send_response(self, code, message=None):
+        self.status = code
+        super().send_response(code, message)
+
+    def cache_control(self):
+        """As a site should serve a build: a file named by its content is cached for good; any
+        other answer (pages, the manifest, the data plane, errors) is asked for every time."""
+        path = urlsplit(self.path).path.lstrip("/")
+        if getattr(self, "status", None) == 200 and any(
+            is_content_addressed(path[i:]) for i in _starts(path)
+        ):
+            return CACHED_FOR_GOOD
+        return "no-cache"
 
     def guess_type(self, path):
         for suffix, kind in BUNDLE_TYPES.items():

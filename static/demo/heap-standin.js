@@ -22,7 +22,8 @@
   ['identify', 'addUserProperties', 'track', 'addAccountProperties', 'resetIdentity',
     'addEventProperties', 'clearEventProperties', 'removeEventProperty', 'setEventProperties',
     'unsetEventProperty', 'startTracking', 'stopTracking', 'trackPageview',
-    'identifyHashed'].forEach(function (name) {
+    'identifyHashed', 'addPageviewProperties', 'removePageviewProperty',
+    'clearPageviewProperties'].forEach(function (name) {
     heap[name] = function () {
       var args = Array.prototype.slice.call(arguments);
       var now = performance.now();
@@ -36,6 +37,15 @@
       });
       calls.push(JSON.parse(JSON.stringify([name, args])));
     };
+  });
+  // The rest of the v5 snippet's methods, so a site that uses them works (heap_calls, the pytest
+  // plugin, serves this file to any site): readers answer, onReady runs, nothing is recorded.
+  heap.getUserId = function () { return 'standin-user'; };
+  heap.getSessionId = function () { return 'standin-session'; };
+  heap.getIdentity = function () { return null; };
+  heap.onReady = function (fn) { if (typeof fn === 'function') fn(); };
+  ['init', 'addAdapter', 'addTransformer', 'addTransformerFn'].forEach(function (name) {
+    heap[name] = function () {};
   });
   window.heap = heap;
   if (Array.isArray(stub)) {

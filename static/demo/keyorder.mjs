@@ -62,3 +62,19 @@ export function callsInPageOrder(calls, message) {
     return [call[0], args.map(function (arg) { return inPageOrder(arg, order); })];
   });
 }
+
+/** A copy of `value` (JSON) with each object's keys in the order of the same object in `model`
+ * (the message the page handed over), at every depth: an event as transformEvent returned it
+ * reads like the page's. */
+export function orderedLike(value, model) {
+  if (Array.isArray(value)) {
+    return value.map(function (item, i) {
+      return orderedLike(item, Array.isArray(model) ? model[i] : undefined);
+    });
+  }
+  if (!isObject(value)) return value;
+  const like = isObject(model) ? model : {};
+  const shown = inPageOrder(value, Object.keys(like));
+  Object.keys(shown).forEach(function (key) { shown[key] = orderedLike(shown[key], like[key]); });
+  return shown;
+}

@@ -1,7 +1,7 @@
 /* The inspector's view of one entry (model.mjs), rebuilt from its state whenever it changes:
  * head (type, name, how far it got), the RudderStack call, what the site's transformEvent returned
  * (builds with a transform), the Heap calls, the notes, and the message as heap-device got it. */
-import { callsInPageOrder } from './keyorder.mjs';
+import { callsInPageOrder, orderedLike } from './keyorder.mjs';
 import { status } from './model.mjs';
 import { $, callText, el, later, seconds, show } from './show.mjs';
 
@@ -32,14 +32,14 @@ function rudderstackSide(entry) {
   ]);
 }
 
-// docs/contract.md §9: what the site's transformEvent made of the message.
-function transformSide(transform) {
+// docs/contract.md §9: what the site's transformEvent made of the message (its keys in the
+// page's order). After a failure the notes say what the transformErrors setting did with it.
+function transformSide(transform, message) {
   const events = Array.isArray(transform.events) ? transform.events : [];
   const said = {
     unchanged: 'Returned the event unchanged.',
     dropped: 'Dropped by transformEvent: Heap gets nothing.',
-    error: 'transformEvent failed: ' + transform.error + '. ' + (events.length
-      ? 'The event went on as it was.' : 'The event was dropped.')
+    error: String(transform.error)
   }[transform.outcome];
   const shown = transform.outcome === 'changed' || transform.outcome === 'split';
   return el('div', { className: 'side transform', 'data-outcome': String(transform.outcome) }, [
@@ -47,7 +47,8 @@ function transformSide(transform) {
     said ? el('p', { className: transform.outcome === 'error' ? 'transform-error' : 'no-call',
       text: said }) : null,
     shown ? el('ol', { className: 'transformed' }, events.map(function (event) {
-      return el('li', {}, [el('pre', { className: 'code', text: JSON.stringify(event, null, 2) })]);
+      const shown = JSON.stringify(orderedLike(event, message), null, 2);
+      return el('li', {}, [el('pre', { className: 'code', text: shown })]);
     })) : null
   ]);
 }
@@ -122,7 +123,8 @@ export function renderEntry(entry, view) {
     el('div', { className: 'entry-body' + (entry.report && entry.report.transform
       ? ' has-transform' : '') }, [
       rudderstackSide(entry),
-      entry.report && entry.report.transform ? transformSide(entry.report.transform) : null,
+      entry.report && entry.report.transform
+        ? transformSide(entry.report.transform, entry.message) : null,
       heapSide(entry, state, view)
     ]),
     notes(entry.report),

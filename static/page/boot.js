@@ -3,14 +3,12 @@
  * Either way Python's first batch says it runs, then running() hands over what waited. */
 
 import { applyBatch } from './heap.js';
-import { PREFIX } from './state.js';
+import { PREFIX, fileUrl } from './state.js';
 import { fail, running } from './transport.js';
-
-var RUNTIME_FILE = 'heap-device-runtime.js';
 
 /** Start the runtime: a worker, else Python on the page. */
 export function startRuntime(state) {
-  var runtime = state.base + RUNTIME_FILE, url = runtime, worker;
+  var runtime = fileUrl(state, state.build.runtimeScript), url = runtime, worker;
   try {
     if (new URL(runtime).origin !== location.origin) {
       // A Worker must come from the page's origin: a same-origin blob: module that imports ours
@@ -33,13 +31,9 @@ export function startRuntime(state) {
   }
   worker.onmessage = function (e) {
     if (!Array.isArray(e.data)) return fail(state, e.data && e.data.failed);
-    var batches = e.data;
-    // The first answer: Python runs.
-    if (!state.receiver) {
-      applyBatch(batches.shift());
-      running(state, post);
-    }
-    for (var i = 0; i < batches.length; i++) applyBatch(batches[i]);
+    // The first answer says Python runs (its heap-device:ready batch is applied below).
+    if (!state.receiver) running(state, post);
+    for (var i = 0; i < e.data.length; i++) applyBatch(e.data[i]);
   };
   // The worker itself did not start (CSP, no module workers).
   worker.onerror = function (e) {
@@ -54,7 +48,8 @@ export function startRuntime(state) {
 // Python on the page's main thread: the same runtime module, imported instead of a worker.
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
-  import(state.base + RUNTIME_FILE).then(function (module) { return module.boot(); }).then(function (bridge) {
+  var runtime = import(fileUrl(state, state.build.runtimeScript));
+  runtime.then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
       var batch = bridge.receive(text);

@@ -56,8 +56,8 @@ function linked(state, entry, pageCallback) {
     var id = made && (made.messageId || (made.message && made.message.messageId));
     if (!entry.id && typeof id === 'string') { entry.id = id; state.byId[id] = entry; }
     if (state.calling === entry) state.calling = null;
-    // made live: taken already (or filtered out)
-    if (state.sdkReady) settle(state, entry);
+    // made live: taken already (or filtered out), or on its way through the SDK's transformations
+    if (state.sdkReady) messageMade(state, entry);
     if (typeof pageCallback !== 'function') return undefined;
     var saved = state.depth;
     state.depth = 0;
@@ -71,10 +71,32 @@ export function settle(state, entry) {
   drain(state);
 }
 
-/** The SDK has replayed and handed over all it buffered: every call logged so far is settled. */
+// How long a message may be on its way through RudderStack's Device Mode Transformations: the
+// SDK's /transform request times out after 10 s and is tried 3 times (0.5 s, 1 s apart); after
+// that it has handed over what came back, or the untransformed message, or given up.
+export var SDK_TRANSFORM_WAIT_MS = 32000;
+
+// The SDK made the call's message and handed it to the destinations queue. Without Device Mode
+// Transformations the destination has it already. With them it is on its way to the data plane:
+// the call settles when what comes back is taken (its messageId, or a later message: takeMessage),
+// or, if nothing comes back (the transformation dropped it), once the SDK has given up.
+function messageMade(state, entry) {
+  if (!state.sdkTransforms || !entry.id) return settle(state, entry);
+  if (entry.inFlight) return undefined;
+  entry.inFlight = true;
+  setTimeout(function () { if (!entry.settled) settle(state, entry); }, SDK_TRANSFORM_WAIT_MS);
+  return undefined;
+}
+
+/** The SDK has replayed and handed over all it buffered: every call logged so far is settled
+ * (with Device Mode Transformations, a message made is on its way: see messageMade). */
 export function settleAll(state) {
   state.sdkReady = true;
-  state.log.forEach(function (entry) { entry.settled = true; });
+  state.log.forEach(function (entry) {
+    if (entry.control || entry.settled) return;
+    if (state.sdkTransforms && entry.id) messageMade(state, entry);
+    else entry.settled = true;
+  });
   drain(state);
 }
 
@@ -92,7 +114,11 @@ export function takeMessage(state, message) {
     entry.settled = true;
   }
   handOver(state, serialise(message, state.build.fields));
-  drain(state);
+  if (!state.sdkTransforms) return drain(state);
+  // What came back for one message is handed over in one go (a transformation may split it, each
+  // part with its messageId): what the page called after it waits until the SDK is done.
+  Promise.resolve().then(function () { drain(state); });
+  return undefined;
 }
 
 // Hand over every reset/consent whose earlier calls are all settled (stopping at `stopAt`).

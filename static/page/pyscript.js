@@ -4,6 +4,7 @@
  * on running() hands items over to Heap_RS.push, as the worker build does to its worker. */
 
 import { applyBatch } from './heap.js';
+import { fileUrl } from './state.js';
 import { fail, running } from './transport.js';
 
 // No PyScript UI on the host page (e.g. the "error" plugin's red banner).
@@ -12,26 +13,26 @@ var PLUGINS_OFF = ['!codemirror', '!deprecations-manager', '!donkey', '!error', 
 
 /** Start PyScript with heap_device's modules and its entry, heap_device/browser/main.py. */
 export function startRuntime(state) {
-  var rs = window.Heap_RS, build = state.build, base = state.base;
+  var rs = window.Heap_RS, build = state.build;
   rs.apply = applyBatch;
   rs.flush = function () { running(state, function (text) { rs.push(text); }); };
   var py = build.runtime === 'pyodide';
   var files = {};
   build.modules.forEach(function (name) {
-    files[base + 'heap_device/' + name] = './heap_device/' + name;
+    files[fileUrl(state, 'heap_device/' + name)] = './heap_device/' + name;
   });
   var config = {
-    interpreter: base + (py ? 'pyodide/pyodide.mjs' : 'micropython/micropython.mjs'),
+    interpreter: fileUrl(state, py ? 'pyodide/pyodide.mjs' : 'micropython/micropython.mjs'),
     files: files,
     plugins: PLUGINS_OFF
   };
   var tag = document.createElement('script');
   tag.type = py ? 'py' : 'mpy';
-  tag.src = base + 'heap_device/browser/main.py';
+  tag.src = fileUrl(state, 'heap_device/browser/main.py');
   tag.setAttribute('config', JSON.stringify(config));
   var core = document.createElement('script');
   core.type = 'module';
-  core.src = base + 'pyscript/core.js';
+  core.src = fileUrl(state, 'pyscript/core.js');
   core.onerror = function () { fail(state, 'could not load ' + core.src); };
   document.head.append(tag, core);
 }

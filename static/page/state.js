@@ -3,6 +3,13 @@
 // The start of the page side's own console lines (Python's lines carry it already).
 export var PREFIX = 'heap-device: ';
 
+/** The URL of a file of the build, named as the sources name it ('micropython/micropython.mjs'):
+ * the build names what it loads by content, each folder (and the runtime script) in BUILD.paths. */
+export function fileUrl(state, name) {
+  var cut = name.indexOf('/') + 1, top = cut ? name.slice(0, cut) : name;
+  return state.base + ((state.build.paths || {})[top] || top) + name.slice(top.length);
+}
+
 /** A fresh state: `build` is BUILD, `tag` our <script> element (or null), `base` its folder URL. */
 export function createState(build, tag, base) {
   return {
@@ -27,6 +34,9 @@ export function createState(build, tag, base) {
     calling: null,
     // the SDK has replayed all it buffered: nothing earlier will come
     sdkReady: false,
+    // RudderStack's Device Mode Transformations are on for our destination: a message made is on
+    // its way to the data plane, and what comes back (if anything) is handed over later.
+    sdkTransforms: false,
     // resets/consents due before a way in handed the settings over, in order
     held: [],
     // every consent provider seen, in the order seen
@@ -39,6 +49,8 @@ export function createState(build, tag, base) {
     bothWarned: false,
     // the messageId last taken from the SDK (both ways in deliver each message)
     lastId: null,
+    // and the way in it came through
+    lastWay: null,
     customIntegration: null,
 
     // Set by dev.js in dev builds only; null in a site's build.

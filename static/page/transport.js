@@ -12,7 +12,7 @@ export function handOver(state, text, keep) {
   // could not be serialised (serialise.js said so)
   if (text === null) return;
   if (state.onHandOver) state.onHandOver(text);
-  if (state.receiver) return give(state, text);
+  if (state.receiver) return handOverNow(state.receiver, text);
   // nothing will ever take it (the error said why)
   if (state.failed) return;
   var queue = state.queue;
@@ -28,16 +28,16 @@ export function handOver(state, text, keep) {
   state.capWarned = true;
 }
 
-function give(state, text) {
-  try { state.receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
+function handOverNow(receiver, text) {
+  try { receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
 }
 
-/** Python takes items now, through `receiver(text)`: what queued up goes first, in order. */
+/** Python takes items now, through `receiver(text)`: what queued up goes first, in order (also
+ * what is handed over while it goes: Python on the page may make the page call the SDK). */
 export function running(state, receiver) {
-  state.receiver = receiver;
   if (state.onRunning) state.onRunning();
-  var waiting = state.queue.splice(0);
-  for (var i = 0; i < waiting.length; i++) give(state, waiting[i].text);
+  while (state.queue.length) handOverNow(receiver, state.queue.shift().text);
+  state.receiver = receiver;
 }
 
 /** The runtime could not start (its .wasm blocked or missing, or a Content-Security-Policy refuses

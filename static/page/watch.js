@@ -20,8 +20,8 @@ export function wrap(state, name, fn) {
     try { return fn.apply(this, args); } finally {
       state.depth--;
       state.calling = outer;
-      // it made no message
-      if (entry && state.sdkReady && !entry.settled) settle(state, entry);
+      // it made no message (one on its way through the SDK's transformations settles later)
+      if (entry && state.sdkReady && !entry.settled && !entry.inFlight) settle(state, entry);
     }
   };
   wrapper.heapDeviceOriginal = fn;

@@ -15,6 +15,9 @@ export function makeHeap(state) {
     this.analytics = analytics;
     this.destinationInfo = destinationInfo;
     var id = destinationInfo && destinationInfo.destinationId;
+    if (destinationInfo && destinationInfo.shouldApplyDeviceModeTransformation === true) {
+      state.sdkTransforms = true; // (a Custom Device Mode destination is not told)
+    }
     construct(state, config, 'Heap.io', analytics, id);
   }
   Heap.prototype.init = function () {};
@@ -23,7 +26,9 @@ export function makeHeap(state) {
   // the v1.1 SDK polls this one
   Heap.prototype.isLoaded = function () { return true; };
   TYPES.forEach(function (type) {
-    Heap.prototype[type] = function (rudderElement) { fromSdk(state, rudderElement && rudderElement.message); };
+    Heap.prototype[type] = function (rudderElement) {
+      fromSdk(state, rudderElement && rudderElement.message, 'Heap.io');
+    };
   });
   return Heap;
 }
@@ -37,7 +42,9 @@ export function makeCustomIntegration(state) {
     isReady: function () { return true; }
   };
   TYPES.forEach(function (type) {
-    integration[type] = function (analytics, logger, event) { fromSdk(state, event && event.message); };
+    integration[type] = function (analytics, logger, event) {
+      fromSdk(state, event && event.message, 'Custom Device Mode');
+    };
   });
   return integration;
 }
@@ -75,10 +82,11 @@ function sdkReadySoon(state) {
   setTimeout(function () { settleAll(state); }, 0);
 }
 
-// One message, through either way in: the same message through the other way is dropped.
-function fromSdk(state, message) {
+// One message, through either way in: the same message through the other way is dropped. The same
+// messageId twice through one way is two messages (a transformation that split one in two).
+function fromSdk(state, message, way) {
   var id = message && typeof message.messageId === 'string' ? message.messageId : null;
-  if (id !== null && id === state.lastId) return;
-  if (id !== null) state.lastId = id;
+  if (id !== null && id === state.lastId && way !== state.lastWay) return;
+  if (id !== null) { state.lastId = id; state.lastWay = way; }
   takeMessage(state, message);
 }

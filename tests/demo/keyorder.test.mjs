@@ -1,7 +1,7 @@
 // The page's key order for the inspector (keyorder.mjs): node --test tests/demo/
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { callsInPageOrder, inPageOrder, pageOrder } from '../../static/demo/keyorder.mjs';
+import { callsInPageOrder, inPageOrder, orderedLike, pageOrder } from '../../static/demo/keyorder.mjs';
 
 const ORDER = {
   type: 'track', event: 'Order Completed',
@@ -43,4 +43,17 @@ test('calls keep their method and non-object arguments', () => {
   const shown = callsInPageOrder(calls, ORDER);
   assert.deepEqual(shown, calls);
   assert.deepEqual(Object.keys(shown[1][1][0]), ['order_id', 'total']);
+});
+
+test('an event as transformEvent returned it reads in the order of the message it came from', () => {
+  const returned = { properties: { total: 9, extra: 1, order_id: 'o-1' }, type: 'track',
+    event: 'Renamed', list: [{ b: 1, a: 2 }] };
+  const message = { type: 'track', event: 'X', properties: { order_id: 'o', total: 1 },
+    list: [{ a: 0, b: 0 }] };
+  const shown = orderedLike(returned, message);
+  assert.deepEqual(shown, returned);
+  assert.deepEqual(Object.keys(shown), ['type', 'event', 'properties', 'list']);
+  assert.deepEqual(Object.keys(shown.properties), ['order_id', 'total', 'extra']);
+  assert.deepEqual(Object.keys(shown.list[0]), ['a', 'b']);
+  assert.deepEqual(orderedLike({ b: 1, a: 2 }, null), { b: 1, a: 2 });
 });

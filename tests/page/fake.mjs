@@ -72,8 +72,9 @@ const MADE = {
  * 'Heap.io' and/or 'Custom Device Mode'. filtered(message): event filtering (callback fired, no
  * message handed to the destinations). */
 export class FakeSdk {
-  constructor(page, { form = 'v3', ways = ['Heap.io'], filtered = () => false, destinationId = 'dest-1' } = {}) {
-    Object.assign(this, { page, form, ways, filtered, destinationId });
+  constructor(page, { form = 'v3', ways = ['Heap.io'], filtered = () => false, destinationId = 'dest-1',
+    destinationFlags = {} } = {}) {
+    Object.assign(this, { page, form, ways, filtered, destinationId, destinationFlags });
     this.count = 0;
     this.pending = []; // messages made, not yet handed to the destinations
     this.integrations = [];
@@ -105,7 +106,7 @@ export class FakeSdk {
     for (const call of this.buffer.filter((c) => c[0] === 'addCustomIntegration')) this.custom = call[2];
     for (const way of this.ways) {
       if (way === 'Heap.io') {
-        const info = { destinationId: this.destinationId };
+        const info = { destinationId: this.destinationId, ...this.destinationFlags };
         this.integrations.push(new this.page.Heap(config, this.analytics(), info));
       } else {
         this.custom.init(config, this.analytics(), {});

@@ -21,6 +21,19 @@ test('items wait in order until Python runs, then go first; later ones go straig
   assert.deepEqual(state.queue, []);
 });
 
+test('an item handed over while the queue goes over waits its turn', () => {
+  fakeBrowser();
+  const state = newState();
+  const got = [];
+  handOver(state, 'one');
+  handOver(state, 'two');
+  running(state, (text) => {
+    got.push(text);
+    if (text === 'one') handOver(state, 'made while one was handled');
+  });
+  assert.deepEqual(got, ['one', 'two', 'made while one was handled']);
+});
+
 test('the cap drops the oldest item that may go, and warns once', () => {
   const { lines } = fakeBrowser();
   const state = newState();
