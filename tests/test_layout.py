@@ -144,6 +144,9 @@ def test_the_bundle_ships_core_and_browser_only():
     shipped = browser_modules("pyscript", site=True)
     assert sorted(set(shipped) - set(browser_modules("worker", site=True))) == ["browser/main.py"]
     assert sorted(set(shipped) - set(browser_modules("pyscript"))) == ["core/transform.py"]
+    # the page tools' report (heap-device:calls) ships in --dev builds only
+    production = browser_modules("pyscript", site=True, dev=False)
+    assert sorted(set(shipped) - set(production)) == ["browser/report.py"]
     assert "__init__.py" in shipped
     assert {name.split("/")[0] for name in shipped if "/" in name} == {"core", "browser"}
     # every module of those two rooms ships: the allow-list is the folders, not a hand list

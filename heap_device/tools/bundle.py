@@ -42,6 +42,8 @@ RUNTIME_MODULE = STATIC / RUNTIME_SCRIPT
 PYSCRIPT_ENTRY = "browser/main.py"
 # Runs a site's transform (§9): only a build with --transform ships it.
 TRANSFORM_CORE = "core/transform.py"
+# The heap-device:calls detail for page tools (the demo, tests): only --dev builds ship it.
+DEV_REPORT = "browser/report.py"
 # The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
 # the parse and compile that source costs at every start. A .mpy loads only on the bytecode
 # version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
@@ -87,10 +89,11 @@ RUNTIME_FILES = {
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
 
-def browser_modules(boot=DEFAULT_BOOT, site=False):
+def browser_modules(boot=DEFAULT_BOOT, site=False, dev=True):
     """Paths (under heap_device/) of the source modules a build ships, sorted: builds reproduce.
 
     `site`: the build has a site transform; only then does the core's transform module ship.
+    `dev`: a --dev build; only then does the page tools' report ship.
     """
     names = ["__init__.py"]
     for room in SHIPPED_ROOMS:
@@ -99,12 +102,14 @@ def browser_modules(boot=DEFAULT_BOOT, site=False):
         names.remove(PYSCRIPT_ENTRY)
     if not site:
         names.remove(TRANSFORM_CORE)  # 1.7 KB gzip that a site without a transform never runs
+    if not dev:
+        names.remove(DEV_REPORT)
     return sorted(names)
 
 
-def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False):
+def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False, dev=True):
     """The module files as the bundle names them: .mpy for MicroPython in the worker build."""
-    names = browser_modules(boot, site)
+    names = browser_modules(boot, site, dev)
     if runtime == "micropython" and boot == "worker":
         return [name[: -len(".py")] + ".mpy" for name in names]
     return names
@@ -214,7 +219,7 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None):
     build = {
         "runtime": runtime,
         "boot": boot,
-        "modules": sorted(shipped_modules(runtime, boot, bool(site)) + list(site)),
+        "modules": sorted(shipped_modules(runtime, boot, bool(site), dev) + list(site)),
         "fields": None if site else MESSAGE_FIELDS,
         "dev": dev,
         "paths": paths or {},
@@ -298,7 +303,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
     files = {}
-    sources = browser_modules(boot, bool(site))
+    sources = browser_modules(boot, bool(site), dev)
     if boot == "worker":
         if runtime == "micropython":
             modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
