@@ -1,7 +1,7 @@
 /* heap-baseline.js: the yardstick for `make bench`. Never shipped.
  *
  * A hand-written plain-JS implementation of docs/contract.md §2-5 (settings, loader, call mapping,
- * property normalisation) behind the same adapter interface as static/heap-device.js
+ * property normalisation) behind the same adapter interface as heap-device's page side (static/page/)
  * (window.Heap_RS.Heap), mapping each message synchronously, straight from the live object.
  * It is what "no Python at all" would cost. tests/test_baseline_agrees.py runs every vector of
  * tests/vectors.py through it under Node, so it cannot drift from the Python core.
@@ -418,7 +418,7 @@
     return;
   }
 
-  // ---- the adapter: same interface as static/heap-device.js, mapping synchronously -----------
+  // ---- the adapter: same interface as heap-device's (static/page/ways.js), mapping synchronously -----------
 
   var rs = (window.Heap_RS = window.Heap_RS || {});
   if (rs.Heap) return;

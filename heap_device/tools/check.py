@@ -301,8 +301,8 @@ def run(url, tag_file=None, integrity=None, page_url=None, out=None):
     build = build_of(adapter.body.decode("utf-8", "replace"))
     if build is None:
         report(
-            f"{base}/{entry_name} is not a heap-device build's adapter: upload the folder "
-            "heap-device build wrote, not static/heap-device.js"
+            f"{base}/{entry_name} is not a heap-device build's adapter: upload the whole folder "
+            "heap-device build wrote (its heap-device.<hash>.js holds the build's BUILD line)"
         )
         return _verdict(problems, out)
     adapter_sri = sri_of(adapter.body)
