@@ -47,7 +47,10 @@ export function verify(url, bytes, expected, subtle) {
 /** Fetch `url` and resolve to its bytes (an ArrayBuffer) once verify() agrees. */
 export function fetchVerified(url, expected, subtle) {
   return fetch(url, { credentials: 'same-origin' }).then(function (response) {
-    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    if (!response.ok) {
+      var what = /\.wasm$/.test(url) ? 'the wasm' : url.slice(url.lastIndexOf('/') + 1);
+      throw new Error('fetching of ' + what + ' failed: ' + url + ' answered HTTP ' + response.status);
+    }
     return response.arrayBuffer();
   }).then(function (bytes) { return verify(url, bytes, expected, subtle); });
 }

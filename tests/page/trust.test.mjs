@@ -48,10 +48,13 @@ test('no SubtleCrypto (an http: page, not a secure context): runs unverified, on
 test('fetchVerified: fetched bytes verified; an HTTP error rejects naming the file', async () => {
   const saved = globalThis.fetch;
   try {
-    globalThis.fetch = async (url) => new Response(url.endsWith('404') ? 'no' : BYTES, { status: url.endsWith('404') ? 404 : 200 });
+    globalThis.fetch = async (url) => new Response(url.includes('missing') ? 'no' : BYTES, { status: url.includes('missing') ? 404 : 200 });
     assert.deepEqual(new Uint8Array(await fetchVerified(URL_, SRI, subtle)), new Uint8Array(BYTES));
     await assert.rejects(fetchVerified(URL_, 'sha384-other', subtle), (e) => Boolean(e.refused));
-    await assert.rejects(fetchVerified(URL_ + '404', SRI, subtle), { message: URL_ + '404: HTTP 404' });
+    const wasm = 'https://cdn.test/heap/micropython.0123456789ab/missing.wasm';
+    await assert.rejects(fetchVerified(wasm, SRI, subtle), { message: 'fetching of the wasm failed: ' + wasm + ' answered HTTP 404' });
+    const pack = 'https://cdn.test/heap/heap_device.0123456789ab/missing.bin';
+    await assert.rejects(fetchVerified(pack, SRI, subtle), { message: 'fetching of missing.bin failed: ' + pack + ' answered HTTP 404' });
   } finally {
     globalThis.fetch = saved;
   }
