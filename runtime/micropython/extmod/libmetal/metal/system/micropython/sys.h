@@ -1,0 +1,5 @@
+#include <metal/config.h>
+
+struct metal_state {
+    struct metal_common_state common;
+};

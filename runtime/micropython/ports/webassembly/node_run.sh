@@ -1,0 +1,2 @@
+#!/bin/sh
+node $(dirname $0)/build/micropython.js "$@"

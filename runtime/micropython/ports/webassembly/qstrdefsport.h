@@ -1,0 +1,4 @@
+// qstrs specific to this port
+// *FORMAT-OFF*
+Q(/lib)
+Q(asyncio.core)

@@ -1,0 +1,1 @@
+JSFLAGS += -s ASYNCIFY
