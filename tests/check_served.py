@@ -7,9 +7,11 @@ knobs to serve it wrong: headers, types, redirects, and any answer replaced by h
 """
 
 import atexit
+import contextlib
+import io
 import shutil
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,12 +25,14 @@ from heap_device.tools.server import BUNDLE_TYPES
 STRICT = next(b for b in BOOTS if b != "pyscript")
 
 
-@lru_cache(maxsize=None)
+@cache
 def built(boot=STRICT):
     """A build folder (shared: copy it before changing it) with its tag for /heap."""
     root = Path(tempfile.mkdtemp(prefix="heap-device-check-"))
     atexit.register(shutil.rmtree, root, True)
-    assert cli.main(["build", "--out", str(root), "--base-url", "/heap", "--boot", boot]) == 0
+    args = ["build", "--out", str(root), "--base-url", "/heap", "--boot", boot]
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(args) == 0
     return root
 
 

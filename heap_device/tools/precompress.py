@@ -83,7 +83,7 @@ def _decode_one(data, coding):
     if coding == "identity":
         return data
     if coding == "br" and brotli_module() is None:
-        raise CannotDecode("brotli cannot be read here: pip install brotli")
+        raise CannotDecode("check cannot read 'br' here: pip install brotli")
     decoders = {
         "gzip": gzip.decompress,
         "x-gzip": gzip.decompress,
