@@ -124,8 +124,9 @@ def one(headers, name):
     return ", ".join(headers.get(name.lower(), [])) or None
 
 
-def answer_problems(path, asked, status, headers, body, built, has_copy):
-    """What is wrong with one answer for the file whose bytes are ``built``."""
+def answer_problems(path, asked, status, headers, body, built, copies):
+    """What is wrong with one answer for the file whose bytes are ``built`` (``copies``: the
+    encodings of its .br/.gz copies)."""
     said = f"{path} ({asked or 'identity'})"
     if status != 200:
         return [f"{said}: HTTP {status}"]
@@ -135,7 +136,7 @@ def answer_problems(path, asked, status, headers, body, built, has_copy):
     if wanted and kind not in wanted:
         problems.append(f"{said}: Content-Type {kind or 'none'}")
     encoding = one(headers, "Content-Encoding")
-    if has_copy and encoding != asked:
+    if asked in copies and encoding != asked:
         problems.append(f"{said}: Content-Encoding {encoding}, not the .{asked[:2]} copy's")
     elif encoding not in (None, *ASKED[asked].split(", ")):  # compressed on the way out
         problems.append(f"{said}: Content-Encoding {encoding}, not asked for")
@@ -144,7 +145,8 @@ def answer_problems(path, asked, status, headers, body, built, has_copy):
         problems.append(f"{said}: the body is not {encoding} (starts {body[:4]!r})")
     elif got != built:
         problems.append(f"{said}: decodes to other bytes than the build wrote")
-    if encoding and "accept-encoding" not in (one(headers, "Vary") or "").lower():
+    if (encoding or copies) and "accept-encoding" not in (one(headers, "Vary") or "").lower():
+        # Else a shared cache hands this answer to every browser, whatever it accepts.
         problems.append(f"{said}: Content-Encoding {encoding} without Vary: Accept-Encoding")
     if one(headers, "Content-Language"):
         problems.append(f"{said}: Content-Language {one(headers, 'Content-Language')}")
@@ -172,10 +174,10 @@ def header_problems(running, root, manifest):
     problems = []
     for path, file in wanted:
         built = file.read_bytes()
+        copies = {e for e, suffix in SUFFIXES.items() if Path(str(file) + suffix).exists()}
         for asked in ("br", "gzip", None):
-            has_copy = asked is not None and file.with_name(file.name + SUFFIXES[asked]).exists()
             status, headers, body = running.get(path, ASKED[asked])
-            problems += answer_problems(path, asked, status, headers, body, built, has_copy)
+            problems += answer_problems(path, asked, status, headers, body, built, copies)
     return problems
 
 
