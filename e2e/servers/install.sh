@@ -19,14 +19,14 @@ done
 
 # Keep the packages' maintainer scripts from starting their services (invoke-rc.d asks
 # policy-rc.d; 101 = "not allowed"). A policy-rc.d already there (a container's) is left as it is.
-policy=/usr/sbin/policy-rc.d
+policy=${POLICY_RC_D:-/usr/sbin/policy-rc.d}  # another path: tests/test_servers_install.py
 own_policy=
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod +x "$policy"
   own_policy=1
 fi
-trap '[ -n "$own_policy" ] && rm -f "$policy"' EXIT
+trap 'if [ -n "$own_policy" ]; then rm -f "$policy"; fi' EXIT
 
 export DEBIAN_FRONTEND=noninteractive
 apt=(apt-get -qq -o DPkg::Lock::Timeout=600)  # another apt-get (a set-up beside us) may hold the lock
