@@ -303,3 +303,9 @@ def test_check_names_a_gz_copy_that_holds_other_bytes(server, site, tmp_path):
         shutil.rmtree(changed, ignore_errors=True)
     assert checked.returncode == 1, checked.stdout
     assert re.search(r"micropython\.wasm\b.*Content-Encoding: gzip", checked.stdout)
+
+
+def test_a_server_that_is_not_installed_is_named_in_one_line(monkeypatch):
+    monkeypatch.setitem(harness.BINARIES, "caddy", "no-such-caddy")
+    expected = "no-such-caddy is not installed (run e2e/servers/install.sh as root)"
+    assert harness.missing("caddy") == expected

@@ -61,11 +61,16 @@ def doc_blocks(text=None):
     return blocks
 
 
+def executable(server):
+    """The server's program (Debian puts nginx and apache2 in /usr/sbin, off a user's PATH)."""
+    binary = BINARIES[server]
+    return shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/bin")
+
+
 def missing(server):
     """Why ``server`` cannot run here (one line), or None."""
-    binary = BINARIES[server]
-    if shutil.which(binary) is None and not Path("/usr/sbin", binary).exists():
-        return f"{binary} is not installed (run e2e/servers/install.sh as root)"
+    if executable(server) is None:
+        return f"{BINARIES[server]} is not installed (run e2e/servers/install.sh as root)"
     if (
         server == "nginx"
         and not Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so").exists()
@@ -204,12 +209,12 @@ class Running:
             site.write_text(self.config)
             main = self.folder / "nginx.conf"
             main.write_text(_nginx_main(self.folder, site))
-            cmd = ["nginx", "-e", str(self.folder / "error.log")]
+            cmd = [executable("nginx"), "-e", str(self.folder / "error.log")]
             cmd += ["-c", str(main)]
         elif server == "caddy":
             main = self.folder / "Caddyfile"
             main.write_text(_caddy_main(self.folder, self.config))
-            cmd = ["caddy", "run", "--config", str(main), "--adapter", "caddyfile"]
+            cmd = [executable("caddy"), "run", "--config", str(main), "--adapter", "caddyfile"]
             env.update(HOME=str(self.folder), XDG_DATA_HOME=str(self.folder))
             env.update(XDG_CONFIG_HOME=str(self.folder))
         else:
@@ -217,7 +222,7 @@ class Running:
             site.write_text(self.config)
             main = self.folder / "apache2.conf"
             main.write_text(_apache_main(self.folder, site, self.port, tls))
-            cmd = ["apache2", "-DFOREGROUND", "-f", str(main)]
+            cmd = [executable("apache"), "-DFOREGROUND", "-f", str(main)]
         self.process = subprocess.Popen(
             cmd, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=self.folder
         )
