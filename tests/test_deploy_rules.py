@@ -314,4 +314,5 @@ def test_without_brotli_a_build_writes_gzip_only(monkeypatch):
     monkeypatch.setattr(precompress, "brotli_module", lambda: None)
     assert precompress.available() == ["gzip"]
     assert sorted(precompress.precompressed({"a.js": b"x" * 1000})) == ["a.js.gz"]
-    assert precompress.decode(b"anything", "br") is None  # check then says it cannot decode
+    with pytest.raises(precompress.CannotDecode, match="pip install brotli"):
+        precompress.decode(b"anything", "br")  # check then says it cannot read br here
