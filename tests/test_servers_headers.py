@@ -271,7 +271,6 @@ def test_apache_as_the_docs_had_it_compresses_the_copies_again(site):
     assert re.search(r"micropython\.wasm \(br\): Cache-Control None", text)
 
 
-@pytest.mark.xfail(strict=True, reason="needs check fix (issue 22 item 1/2)")
 def test_check_names_apaches_double_compression(site):
     needs("apache")
     root, _ = site
@@ -283,7 +282,6 @@ def test_check_names_apaches_double_compression(site):
         assert re.search(name + r"\b.*Content-Encoding", checked.stdout), checked.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="needs check fix (issue 22 item 1/2)")
 @pytest.mark.parametrize("server", harness.SERVERS)
 def test_check_names_a_gz_copy_that_holds_other_bytes(server, site, tmp_path):
     """The docs' block serving a build whose micropython.wasm.gz is not its .wasm (a copy left
