@@ -8,10 +8,6 @@ the files it loads with SubtleCrypto). A server that is not installed skips (run
 e2e/servers/install.sh as root).
 """
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from e2e.servers import harness
@@ -26,12 +22,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "ignore_https_errors": True}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def site():
-    root = Path(tempfile.mkdtemp(prefix="heap-site-"))
-    harness.make_site(root)
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+    return harness.shared_site()[0]
 
 
 def visit(page, origin):
@@ -73,11 +66,11 @@ def visit(page, origin):
 @pytest.mark.parametrize(
     ("server", "https"), CASES, ids=["nginx", "caddy", "apache", "nginx-https"]
 )
-def test_heap_gets_the_events_through_the_docs_block(server, https, site, page, tmp_path):
+def test_heap_gets_the_events_through_the_docs_block(server, https, site, page):
     why = harness.missing(server)
     if why:
         pytest.skip(why)
-    tls = harness.make_tls(tmp_path) if https else None
+    tls = harness.tls() if https else None
     with harness.Running(server, harness.doc_blocks()[server], site, tls) as running:
         calls, console, strays, encodings = visit(page, running.origin)
         secure = page.evaluate("window.isSecureContext")

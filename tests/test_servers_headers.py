@@ -98,13 +98,10 @@ def needs(server):
         pytest.skip(why)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def site():
     """One build and its page for every server (a folder every server's user can read)."""
-    root = Path(tempfile.mkdtemp(prefix="heap-site-"))
-    manifest = harness.make_site(root)
-    yield root, manifest
-    shutil.rmtree(root, ignore_errors=True)
+    return harness.shared_site()
 
 
 def decoded(body, encoding):
@@ -216,13 +213,12 @@ def test_over_https_with_a_certificate_the_client_trusts(server, site):
     """The docs' block with the TLS lines a reader adds; check trusts the test's certificate."""
     needs(server)
     root, manifest = site
-    with tempfile.TemporaryDirectory() as keys:
-        tls = harness.make_tls(Path(keys))
-        with harness.Running(server, harness.doc_blocks()[server], root, tls) as running:
-            assert running.origin.startswith("https://127.0.0.1:")
-            assert header_problems(running, root, manifest) == []
-            env = {**harness.os.environ, "SSL_CERT_FILE": str(tls[0])}
-            checked = harness.heap_device("check", running.origin + "/", env=env)
+    tls = harness.tls()
+    with harness.Running(server, harness.doc_blocks()[server], root, tls) as running:
+        assert running.origin.startswith("https://127.0.0.1:")
+        assert header_problems(running, root, manifest) == []
+        env = {**harness.os.environ, "SSL_CERT_FILE": str(tls[0])}
+        checked = harness.heap_device("check", running.origin + "/", env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
