@@ -21,6 +21,8 @@ export function createState(build, tag, base) {
   return {
     build: build,
     base: base,
+    // our own tag's URL (transport.js: what our files did is ours)
+    entryUrl: tag && typeof tag.src === 'string' ? tag.src : null,
     optionsText: tag ? tag.getAttribute('data-options') : null,
     tagDestinationId: tag ? tag.getAttribute('data-destination-id') : null,
 
