@@ -349,3 +349,18 @@ def test_a_file_no_hash_names_is_held_to_its_other_encodings(tmp_path):
             "again"
         ],
     )
+
+
+def test_compressed_answers_without_vary_get_a_note(shop):
+    name = served(shop.folder, "heap_device/modules.bin")
+    copy = (shop.folder / (name + ".br")).read_bytes()
+    url = BASE + "/" + name
+    headers = [("Content-Type", "application/octet-stream")]
+    shop.replaced[("/heap/" + name, "br")] = answer(url, 200, headers, copy, "br")
+    status, lines = run(Web(shop), ORIGIN + "/")
+    assert (status, problems(lines)) == (0, [])
+    assert [n for n in notes(lines) if "Vary" in n] == [
+        f"cache: 1 file(s) come compressed without Vary: Accept-Encoding (such as {url}): a "
+        "shared cache (a CDN, a proxy) may hand the compressed copy to a client that did not ask "
+        "for it: send Vary: Accept-Encoding with them (nginx: gzip_vary on)"
+    ]
