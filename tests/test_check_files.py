@@ -329,3 +329,38 @@ def test_a_type_wrong_in_one_encoding_only(shop):
 def test_one_list_of_javascript_types(mime, fine):
     assert (check.type_problem("heap-device-runtime.js", mime, "e.js") is None) is fine
     assert logical_name("heap-device-runtime.0123456789ab.js") == RUNTIME_SCRIPT
+
+
+def test_a_file_no_hash_names_is_held_to_its_other_encodings(tmp_path):
+    """PyScript fetches the .py modules itself (no hash names them): a .gz copy holding other
+    bytes than the file is still caught."""
+    folder = copy_of("pyscript", tmp_path / "heap")
+    name = served(folder, "heap_device/core/calls.py")
+    plain = (folder / name).read_bytes()
+    (folder / (name + ".gz")).write_bytes(gzip.compress(plain + b"# another build\n", mtime=0))
+    site = Site(ORIGIN, {"/": page_with(tag_of(folder))}, {"/heap/": folder})
+    status, lines = run(Web(site), ORIGIN + "/")
+    assert (status, problems(lines)) == (
+        1,
+        [
+            f"changed: {BASE}/{name} sent with Content-Encoding: gzip holds other bytes than "
+            f"sent uncompressed ({len(plain) + 16} against {len(plain)} bytes): the .br or .gz "
+            "copy is from another build: upload the whole folder one heap-device build wrote "
+            "again"
+        ],
+    )
+
+
+def test_compressed_answers_without_vary_get_a_note(shop):
+    name = served(shop.folder, "heap_device/modules.bin")
+    copy = (shop.folder / (name + ".br")).read_bytes()
+    url = BASE + "/" + name
+    headers = [("Content-Type", "application/octet-stream")]
+    shop.replaced[("/heap/" + name, "br")] = answer(url, 200, headers, copy, "br")
+    status, lines = run(Web(shop), ORIGIN + "/")
+    assert (status, problems(lines)) == (0, [])
+    assert [n for n in notes(lines) if "Vary" in n] == [
+        f"cache: 1 file(s) come compressed without Vary: Accept-Encoding (such as {url}): a "
+        "shared cache (a CDN, a proxy) may hand the compressed copy to a client that did not ask "
+        "for it: send Vary: Accept-Encoding with them (nginx: gzip_vary on)"
+    ]

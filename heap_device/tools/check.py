@@ -539,6 +539,26 @@ def check_answers(ctx):
                 _served(ctx, name, got, encoding)
         _check_types(ctx, name, answers)
         _check_cross_origin(ctx, name, ctx.visit(name))
+    _check_vary(ctx)
+
+
+def _check_vary(ctx):
+    """A compressed answer without Vary: Accept-Encoding: a shared cache may hand it on to a
+    client that did not ask for that encoding."""
+    unvaried = []
+    for name in ctx.names:
+        for got in ctx.answers[name].values():
+            vary = {v.strip().lower() for v in ",".join(got.header_all("Vary")).split(",")}
+            if got.ok() and got.encoding() and not vary & {"accept-encoding", "*"}:
+                unvaried.append(name)
+                break
+    if unvaried:
+        ctx.note(
+            f"cache: {len(unvaried)} file(s) come compressed without Vary: Accept-Encoding "
+            f"(such as {ctx.url_of(unvaried[0])}): a shared cache (a CDN, a proxy) may hand the "
+            "compressed copy to a client that did not ask for it: send Vary: Accept-Encoding "
+            "with them (nginx: gzip_vary on)"
+        )
 
 
 def _served(ctx, name, got, encoding):
