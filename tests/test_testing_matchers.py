@@ -6,11 +6,13 @@ small stand-in page holds the calls (e2e/test_pytest_plugin.py runs the same in 
 """
 
 import time
+from pathlib import Path
 
 import pytest
 
 from heap_device.tools.testing import HeapCalls, differences, matches, nearest, subset
 
+ORDER = {"total": 42.5, "currency": "EUR"}
 PURCHASE = ["track", "Purchase", {"total": 32.5, "currency": "EUR", "items": 2}]
 
 
@@ -177,3 +179,14 @@ def test_wait_for_waits_the_timeout_given():
     heap = recorder()
     failure(heap, "track", "Purchase")
     assert 40 <= heap.page.waited <= 51
+
+
+def test_the_failure_docs_testing_md_shows_is_the_one_given():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "testing.md").read_text()
+    block = docs.split("  E   AssertionError: ", 1)[1].split("  ```", 1)[0]
+    shown = [line[6:] for line in ("  E   AssertionError: " + block).splitlines()]
+    heap = recorder(["identify", "shopper-1"], ["track", "Order Completed", ORDER])
+    with pytest.raises(AssertionError) as raised:
+        heap.wait_for("track", "Order Completed", {"total": 40}, timeout=0)
+    got = str(raised.value).replace("within 0 ms", "within 10000 ms")
+    assert shown == ("AssertionError: " + got).splitlines()

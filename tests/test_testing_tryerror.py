@@ -24,9 +24,14 @@ def test_a_sites_test_catches_it_from_heap_try(pytester):
                 heap_try(["track"])
 
 
+        def test_a_message_without_a_type_is_refused(heap_try):  # docs/testing.md's example
+            with pytest.raises(TryError, match="the message's type"):
+                heap_try({"event": "Signed Up"})
+
+
         def test_bad_options(heap_try):
             with pytest.raises(TryError):
                 heap_try({"type": "track", "event": "E"}, options={"sdk": "v9"})
         """
     )
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
