@@ -339,6 +339,8 @@ TEXT = b"heap-device " * 50
         (TEXT, "gzip", "not gzip data"),
         (TEXT, "compress", "check cannot read 'compress'"),
     ],
+    ids=["none", "identity", "gzip", "x-gzip", "deflate", "raw-deflate", "br", "br-then-gzip"]
+    + ["gzip-labelled-br", "plain-labelled-gzip", "unknown"],
 )
 def test_what_a_content_encoding_decodes_to(sent, encoding, decoded):
     if isinstance(decoded, bytes):
