@@ -2,14 +2,11 @@
 
 One build for every server; each server runs exactly the docs' block (tests/test_servers_headers.py
 checks every answer's headers and runs `heap-device check` on the same blocks), and one page visit
-each, with the docs' Content-Security-Policy. nginx also over HTTPS with a self-signed certificate
-(a secure context as a real deploy is: the entry verifies the files it loads with SubtleCrypto).
-A server that is not installed skips (run e2e/servers/install.sh as root).
+each, with the docs' Content-Security-Policy: every file comes as its .br copy. nginx also over
+HTTPS with a self-signed certificate (a secure context as a real deploy is: the entry verifies
+the files it loads with SubtleCrypto). A server that is not installed skips (run
+e2e/servers/install.sh as root).
 """
-
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -25,12 +22,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "ignore_https_errors": True}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def site():
-    root = Path(tempfile.mkdtemp(prefix="heap-site-"))
-    harness.make_site(root)
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+    return harness.shared_site()[0]
 
 
 def visit(page, origin):
@@ -49,6 +43,14 @@ def visit(page, origin):
             r.abort()
 
     page.route("**/*", route)
+    encodings = {}  # the bundle's files as Chromium got them: {path: Content-Encoding}
+
+    def answered(response):
+        path = response.url.removeprefix(origin)
+        if path.startswith(harness.BASE_URL + "/"):
+            encodings[path] = response.headers.get("content-encoding")
+
+    page.on("response", answered)
     page.on("console", lambda m: console.append((m.type, m.text)))
     page.on("pageerror", lambda e: console.append(("pageerror", str(e))))
     page.set_default_timeout(60_000)
@@ -58,19 +60,19 @@ def visit(page, origin):
         if page.evaluate("(window.__heapCalls || []).some(c => c[0] === 'track')"):
             break
         page.wait_for_timeout(100)
-    return page.evaluate("window.__heapCalls || []"), console, strays
+    return page.evaluate("window.__heapCalls || []"), console, strays, encodings
 
 
 @pytest.mark.parametrize(
     ("server", "https"), CASES, ids=["nginx", "caddy", "apache", "nginx-https"]
 )
-def test_heap_gets_the_events_through_the_docs_block(server, https, site, page, tmp_path):
+def test_heap_gets_the_events_through_the_docs_block(server, https, site, page):
     why = harness.missing(server)
     if why:
         pytest.skip(why)
-    tls = harness.make_tls(tmp_path) if https else None
+    tls = harness.tls() if https else None
     with harness.Running(server, harness.doc_blocks()[server], site, tls) as running:
-        calls, console, strays = visit(page, running.origin)
+        calls, console, strays, encodings = visit(page, running.origin)
         secure = page.evaluate("window.isSecureContext")
     ours = [text for kind, text in console if "heap-device" in text and kind != "info"]
     assert ["identify", ["user-behind-a-real-server"]] in calls, (console, strays)
@@ -78,3 +80,6 @@ def test_heap_gets_the_events_through_the_docs_block(server, https, site, page, 
     assert ours == [] and strays == []
     assert [kind for kind, _ in console if kind == "pageerror"] == []
     assert secure
+    # Every file the build loads (entry, worker, pack, interpreter script and .wasm) came as its
+    # .br copy and Chromium decoded it.
+    assert len(encodings) == 5 and set(encodings.values()) == {"br"}, encodings

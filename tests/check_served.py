@@ -103,6 +103,7 @@ class Site:
         for encoding, suffix in ENCODINGS.items():
             copy = file.with_name(file.name + suffix)
             if self.precompressed and encoding in accepted and copy.is_file():
+                headers["Vary"] = "Accept-Encoding"
                 return answer(url, 200, headers.items(), copy.read_bytes(), encoding)
         return answer(url, 200, headers.items(), file.read_bytes())
 

@@ -62,7 +62,7 @@ def test_a_sound_deploy_asks_for_every_file_in_every_encoding(shop):
     )
     asked = {(url, accept) for url, accept in web.asked}
     for name in files:
-        for accept in ("br", "gzip", "identity"):
+        for accept in ("br", "gzip", "identity", "gzip, deflate, br"):
             assert (BASE + "/" + name, accept) in asked
 
 
@@ -214,7 +214,7 @@ def test_a_br_copy_sent_without_its_label(shop):
 def test_an_html_page_in_place_of_a_file_is_missing(shop):
     name = served(shop.folder, "micropython/micropython.wasm")
     url = BASE + "/" + name
-    for accept in ("br", "gzip", "identity"):
+    for accept in check.encodings_asked():
         shop.replaced[("/heap/" + name, accept)] = answer(
             url, 200, [("Content-Type", "text/html; charset=utf-8")], b"<!doctype html>"
         )
@@ -264,7 +264,8 @@ def test_the_chain_is_followed_whatever_files_it_names(tmp_path):
     web = Web(site)
     assert run(web, BASE + "/" + entry_name)[0] == 0
     for name in files:
-        assert {a for u, a in web.asked if u == BASE + "/" + name} == {"br", "gzip", "identity"}
+        asked = {a for u, a in web.asked if u == BASE + "/" + name}
+        assert asked == {"br", "gzip", "identity", check.BROWSER_ACCEPTS}
     (folder / "rt.1/frozen.data").write_bytes(b"DATA " * 100)
     status, lines = run(Web(site), BASE + "/" + entry_name)
     [line] = problems(lines)
@@ -317,7 +318,8 @@ def test_a_type_wrong_in_one_encoding_only(shop):
     )
     status, lines = run(Web(shop), ORIGIN + "/")
     assert problems(lines) == [
-        f"wrong type: {url} is served as application/x-brotli when sent as br: serve .js and "
+        f"wrong type: {url} is served as application/x-brotli when sent with Content-Encoding: br: "
+        "serve .js and "
         ".mjs files as text/javascript (browsers refuse modules of any other type)"
     ]
 
@@ -329,3 +331,57 @@ def test_a_type_wrong_in_one_encoding_only(shop):
 def test_one_list_of_javascript_types(mime, fine):
     assert (check.type_problem("heap-device-runtime.js", mime, "e.js") is None) is fine
     assert logical_name("heap-device-runtime.0123456789ab.js") == RUNTIME_SCRIPT
+
+
+def test_a_file_no_hash_names_is_held_to_its_other_encodings(tmp_path):
+    """PyScript fetches the .py modules itself (no hash names them): a .gz copy holding other
+    bytes than the file is still caught."""
+    folder = copy_of("pyscript", tmp_path / "heap")
+    name = served(folder, "heap_device/core/calls.py")
+    plain = (folder / name).read_bytes()
+    (folder / (name + ".gz")).write_bytes(gzip.compress(plain + b"# another build\n", mtime=0))
+    site = Site(ORIGIN, {"/": page_with(tag_of(folder))}, {"/heap/": folder})
+    status, lines = run(Web(site), ORIGIN + "/")
+    assert (status, problems(lines)) == (
+        1,
+        [
+            f"changed: {BASE}/{name} sent with Content-Encoding: gzip holds other bytes than "
+            f"sent uncompressed ({len(plain) + 16} against {len(plain)} bytes): the .br or .gz "
+            "copy is from another build: upload the whole folder one heap-device build wrote "
+            "again"
+        ],
+    )
+
+
+def test_compressed_answers_without_vary_get_a_note(shop):
+    name = served(shop.folder, "heap_device/modules.bin")
+    copy = (shop.folder / (name + ".br")).read_bytes()
+    url = BASE + "/" + name
+    headers = [("Content-Type", "application/octet-stream")]
+    shop.replaced[("/heap/" + name, "br")] = answer(url, 200, headers, copy, "br")
+    status, lines = run(Web(shop), ORIGIN + "/")
+    assert (status, problems(lines)) == (0, [])
+    assert [n for n in notes(lines) if "Vary" in n] == [
+        f"cache: 1 file(s) come compressed without Vary: Accept-Encoding (such as {url}): a "
+        "shared cache (a CDN, a proxy) may hand the compressed copy to a client that did not ask "
+        "for it: send Vary: Accept-Encoding with them (nginx: gzip_vary on)"
+    ]
+
+
+def test_what_only_a_browsers_request_gets(shop):
+    """Apache's mod_deflate gzips the .br copy only for a request that accepts br and gzip at
+    once, as every browser's does: check asks that way too."""
+    name = served(shop.folder, "micropython/micropython.wasm")
+    copy = (shop.folder / (name + ".br")).read_bytes()
+    url = BASE + "/" + name
+    headers = [("Content-Type", "application/wasm"), ("Vary", "Accept-Encoding")]
+    shop.replaced[("/heap/" + name, "gzip, deflate, br")] = answer(
+        url, 200, headers, gzip.compress(copy), "br"
+    )
+    status, lines = run(Web(shop), ORIGIN + "/")
+    [line] = problems(lines)
+    assert status == 1 and line.startswith(
+        f"undecodable: {url} is sent with Content-Encoding: br when asked as browsers ask "
+        "(Accept-Encoding: gzip, deflate, br) but does not decode (its bytes are gzip: the "
+        "server compressed the build's .br copy again on the way out"
+    )

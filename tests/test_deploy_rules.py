@@ -1,9 +1,11 @@
 """Deploy rules as pure functions: the manifest a rebuild writes, what check says of a file's type
 and which base URL a fix names, and the command line's own texts (help, commands in the docs)."""
 
+import gzip
 import random
 import re
 import shlex
+import zlib
 from pathlib import Path
 
 import pytest
@@ -316,3 +318,39 @@ def test_without_brotli_a_build_writes_gzip_only(monkeypatch):
     assert sorted(precompress.precompressed({"a.js": b"x" * 1000})) == ["a.js.gz"]
     with pytest.raises(precompress.CannotDecode, match="pip install brotli"):
         precompress.decode(b"anything", "br")  # check then says it cannot read br here
+
+
+TEXT = b"heap-device " * 50
+
+
+@pytest.mark.parametrize(
+    "sent, encoding, decoded",
+    [
+        (TEXT, None, TEXT),
+        (TEXT, "identity", TEXT),
+        (gzip.compress(TEXT), "gzip", TEXT),
+        (gzip.compress(TEXT), "X-Gzip", TEXT),
+        (zlib.compress(TEXT), "deflate", TEXT),
+        (zlib.compress(TEXT)[2:-4], "deflate", TEXT),  # raw deflate, as some servers send it
+        (precompress.compress(TEXT, "br"), "br", TEXT),
+        # codings in the order applied: brotli first, then gzip over it
+        (gzip.compress(precompress.compress(TEXT, "br")), "br, gzip", TEXT),
+        (gzip.compress(precompress.compress(TEXT, "br")), "br", "not br data"),
+        (TEXT, "gzip", "not gzip data"),
+        (TEXT, "compress", "check cannot read 'compress'"),
+    ],
+    ids=["none", "identity", "gzip", "x-gzip", "deflate", "raw-deflate", "br", "br-then-gzip"]
+    + ["gzip-labelled-br", "plain-labelled-gzip", "unknown"],
+)
+def test_what_a_content_encoding_decodes_to(sent, encoding, decoded):
+    if isinstance(decoded, bytes):
+        assert precompress.decode(sent, encoding) == decoded
+    else:
+        with pytest.raises(precompress.CannotDecode, match=decoded):
+            precompress.decode(sent, encoding)
+
+
+def test_what_compressed_bytes_are_sniffed_as():
+    assert precompress.sniff(gzip.compress(TEXT)) == "gzip"
+    assert precompress.sniff(precompress.compress(TEXT, "br")) == "br"
+    assert precompress.sniff(TEXT) is None

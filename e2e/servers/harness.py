@@ -9,6 +9,8 @@ wrapper configuration: what the Debian package's main configuration file contrib
 logs, pid and state in a temporary folder. ``make_site`` builds one bundle and a page for all.
 """
 
+import atexit
+import functools
 import http.client
 import json
 import os
@@ -87,8 +89,17 @@ def free_port():
         return s.getsockname()[1]
 
 
-def make_tls(folder):
-    """A self-signed certificate for 127.0.0.1 (cert, key paths), made with openssl."""
+def _scratch(prefix):
+    """A temporary folder removed when the tests end."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+@functools.cache
+def tls():
+    """A self-signed certificate for 127.0.0.1 (cert, key paths), made once with openssl."""
+    folder = _scratch("heap-tls-")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
@@ -199,7 +210,7 @@ class Running:
         self.server, self.root, self.tls = server, Path(root), tls
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix=f"heap-{server}-"))
-        self.folder.chmod(0o755)  # Apache's children (www-data) write no files here, but read
+        self.folder.chmod(0o755)  # Apache's children (www-data, when run as root) use its locks
         self.origin = ("https" if tls else "http") + f"://127.0.0.1:{self.port}"
         self.config = render(server, block, root, self.port, tls)
         self.log = self.folder / "server.log"
@@ -300,10 +311,17 @@ def heap_device(*args, **options):
     )
 
 
+@functools.cache
+def shared_site():
+    """(folder, manifest) of one site for every server test of the run (one build)."""
+    root = _scratch("heap-site-")
+    return root, make_site(root)
+
+
 def make_site(root):
     """One bundle at ``root``/heap (the docs' build) and a page holding its tag at ``root``/."""
     root = Path(root)
-    root.chmod(0o755)
+    root.chmod(0o755)  # Apache's children (www-data, when run as root) read it
     built = heap_device("build", "--out", str(root / "heap"), "--base-url", BASE_URL)
     if built.returncode != 0:
         raise RuntimeError(built.stderr)

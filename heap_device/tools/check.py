@@ -76,10 +76,16 @@ BROWSER_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd"}
 WORKER_ANSWERS_WASM = True
 
 
+# What a browser accepts, all at once (Chromium's, without zstd, which check cannot read): some
+# servers answer it otherwise than each encoding alone (Apache's mod_deflate gzips a .br copy only
+# for a request that accepts both).
+BROWSER_ACCEPTS = "gzip, deflate, br"
+
+
 def encodings_asked():
-    """What check asks for each file in, one request each: the compressions it can read, then
-    none ("identity")."""
-    return precompress.available() + ["identity"]
+    """The Accept-Encoding of each request check makes for a file: none ("identity": what the
+    others are held to), each compression it can read alone, then all at once as a browser asks."""
+    return ["identity"] + precompress.available() + [BROWSER_ACCEPTS]
 
 
 class Answer:
@@ -263,13 +269,21 @@ class Context:
         return self.base + "/" + name
 
     def visit(self, name):
-        """The answer a browser gets: the compressed one the server prefers, else the plain one."""
+        """The answer a browser gets (asked as a browser asks), else the plain one."""
         answers = self.answers.get(name, {})
-        for encoding in encodings_asked():
-            got = answers.get(encoding)
-            if got is not None and got.ok() and (got.encoding() or encoding == "identity"):
-                return got
-        return answers.get("identity")
+        got = answers.get(BROWSER_ACCEPTS)
+        return got if got is not None and got.ok() else answers.get("identity")
+
+    def distinct(self, name):
+        """{Accept-Encoding: Answer} of a file, an answer the same as one before it left out
+        (a browser's request mostly gets what one of the single ones got: said once)."""
+        kept, seen = {}, set()
+        for accept, got in self.answers.get(name, {}).items():
+            key = (got.status, got.encoding(), got.mime(), got.sent)
+            if key not in seen:
+                seen.add(key)
+                kept[accept] = got
+        return kept
 
     @property
     def paths(self):
@@ -534,11 +548,31 @@ def check_answers(ctx):
         plain = answers["identity"]
         if not _served(ctx, name, plain, "identity"):
             continue
-        for encoding, got in answers.items():
-            if encoding != "identity":
-                _served(ctx, name, got, encoding)
-        _check_types(ctx, name, answers)
+        for accept, got in ctx.distinct(name).items():
+            if accept != "identity":
+                _served(ctx, name, got, accept)
+        _check_types(ctx, name, ctx.distinct(name))
         _check_cross_origin(ctx, name, ctx.visit(name))
+    _check_vary(ctx)
+
+
+def _check_vary(ctx):
+    """A compressed answer without Vary: Accept-Encoding: a shared cache may hand it on to a
+    client that did not ask for that encoding."""
+    unvaried = []
+    for name in ctx.names:
+        for got in ctx.answers[name].values():
+            vary = {v.strip().lower() for v in ",".join(got.header_all("Vary")).split(",")}
+            if got.ok() and got.encoding() and not vary & {"accept-encoding", "*"}:
+                unvaried.append(name)
+                break
+    if unvaried:
+        ctx.note(
+            f"cache: {len(unvaried)} file(s) come compressed without Vary: Accept-Encoding "
+            f"(such as {ctx.url_of(unvaried[0])}): a shared cache (a CDN, a proxy) may hand the "
+            "compressed copy to a client that did not ask for it: send Vary: Accept-Encoding "
+            "with them (nginx: gzip_vary on)"
+        )
 
 
 def _served(ctx, name, got, encoding):
@@ -560,14 +594,16 @@ def _served(ctx, name, got, encoding):
 
 
 def _check_types(ctx, name, answers):
-    wrong = {}  # {(mime, fix): [encodings]}
-    for encoding, got in answers.items():
+    served = {got.encoding() or "none" for got in answers.values() if got.ok()}
+    wrong = {}  # {(mime, fix): {Content-Encodings}}
+    for got in answers.values():
         if got.ok() and got.mime() != "text/html":
             fix = type_problem(name, got.mime(), ctx.entry_name)
             if fix:
-                wrong.setdefault((got.mime(), fix), []).append(encoding)
+                wrong.setdefault((got.mime(), fix), set()).add(got.encoding() or "none")
     for (mime, fix), encodings in wrong.items():
-        when = "" if len(encodings) == len(answers) else " when sent as " + ", ".join(encodings)
+        when = "" if encodings == served else " when sent with Content-Encoding: "
+        when += ", ".join(sorted(encodings)) if when else ""
         line = f"wrong type: {ctx.url_of(name)} is served as {mime or 'no type'}{when}: {fix}"
         if name.endswith(".wasm") and ctx.boot == STRICT_BOOT and name in _handed_over(ctx):
             # The worker compiles the verified bytes (WORKER_ANSWERS_WASM): works, in the worker.
@@ -633,7 +669,7 @@ def compare_hashes(ctx):
     """Each answer decoded and compared with the hash the chain carries for its file (the tag's
     SRI for the entry); a file no hash names, with its other encodings."""
     for name in ctx.names:
-        answers = {e: got for e, got in ctx.answers[name].items() if _usable(got)}
+        answers = {e: got for e, got in ctx.distinct(name).items() if _usable(got)}
         for encoding, got in answers.items():
             if got.body is None:
                 _say_undecodable(ctx, name, encoding, got)
@@ -683,8 +719,9 @@ def _say_undecodable(ctx, name, asked, got):
         cause = "its bytes are brotli: the server sends the .br copy labelled gzip"
     else:
         cause = f"{got.undecodable}: the server labels it {encoding} but sends other bytes"
+    how = f" when asked as browsers ask (Accept-Encoding: {asked})" if "," in asked else ""
     ctx.report(
-        f"undecodable: {url} is sent with Content-Encoding: {encoding} but does not decode "
+        f"undecodable: {url} is sent with Content-Encoding: {encoding}{how} but does not decode "
         f"({cause}), so browsers fail it (ERR_CONTENT_DECODING_FAILED) and Heap gets no events: "
         "serve the build's precompressed copies as they are, compressed once, labelled with "
         "their own encoding"
@@ -750,12 +787,7 @@ def _compare(ctx, name, decoded, expected, who):
     """Each decoded answer against ``expected`` (an SRI value ``who`` carries)."""
     url = ctx.url_of(name)
     wrong = {e: got for e, got in decoded.items() if not sri_matches(expected, got.body)}
-    if (
-        wrong
-        and len(wrong) == len(decoded)
-        and len(decoded) > 1
-        and who != "the uncompressed answer"
-    ):
+    if wrong and len(wrong) == len(decoded) and who != "the uncompressed answer":
         got = next(iter(wrong.values()))
         ctx.report(
             f"changed: {url} is not the file the build wrote, in every encoding (sha384 "
