@@ -411,6 +411,11 @@ NPM_LOAD = """<script src="/rudderstack.js"></script>
 var analytics = new rudderanalytics.RudderAnalytics();
 analytics.load('2bEsvPzSgeJwyoLYuxSvk3iXKyF', 'https://shopxyz.dataplane.rudderstack.com');
 </script>"""
+# The v1.1 SDK (rudder-sdk-js 2.x) from the site's own bundle: a ready-made instance.
+NPM_V1_LOAD = """<script src="/rudder-v1.js"></script>
+<script>
+rudderanalytics.load('2bEsvPzSgeJwyoLYuxSvk3iXKyF', 'https://shopxyz.dataplane.rudderstack.com');
+</script>"""
 SHOP_CALLS = """<script>
 rudderanalytics.identify('shopper-9', {plan: 'pro'});
 </script></head><body>
@@ -454,6 +459,14 @@ def test_the_npm_form(page, shop, rudderstack, heap_calls):
     page.click("#pay")
     heap_calls.wait_for("track", "Order Completed", partial=True, timeout=30_000)
     rudderstack.wait_for("track", "Order Completed")
+
+
+def test_the_v1_1_npm_form(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/npm-v1.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", partial=True, timeout=30_000)
+    rudderstack.wait_for("track", "Order Completed", timeout=30_000)
+    assert rudderstack.unanswered == []
 
 
 def test_a_subset_that_does_not_match(page, shop, rudderstack, heap_calls):
@@ -513,8 +526,9 @@ def test_rudderstacks_device_mode_transformation(page, shop, rudderstack, heap_c
 def test_a_site_on_rudderstacks_official_snippet_offline(pytester):
     """The official loading snippet, unchanged, reaches Heap in CI with no account and no network:
     its SDK, source config and data plane answered by the rudderstack fixture; the "Heap.io"
-    destination, the npm form, a Custom Device Mode destination, RudderStack's Device Mode
-    Transformations; and a subset that does not match fails saying what differs. One browser."""
+    destination, the npm forms (v3 and v1.1), a Custom Device Mode destination, RudderStack's
+    Device Mode Transformations; and a subset that does not match fails saying what differs.
+    One browser."""
     site = pytester.path / "site"
     cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--out", str(site / "heap")]
     built = subprocess.run(
@@ -531,9 +545,11 @@ def test_a_site_on_rudderstacks_official_snippet_offline(pytester):
     ).stdout.strip()
     custom = custom.replace("<script ", '<script data-destination-id="heap-device" ', 1)
     shutil.copyfile(SDKS["v3"], site / "rudderstack.js")
+    shutil.copyfile(SDKS["v1"], site / "rudder-v1.js")
     pages = {
         "snippet.html": HEAD + tag + OFFICIAL_SNIPPET + SHOP_CALLS,
         "npm.html": HEAD + tag + NPM_LOAD + SHOP_CALLS,
+        "npm-v1.html": HEAD + tag + NPM_V1_LOAD + SHOP_CALLS,
         "custom.html": HEAD + custom + OFFICIAL_SNIPPET + SHOP_CALLS,
     }
     for name, text in pages.items():
@@ -548,7 +564,7 @@ def test_a_site_on_rudderstacks_official_snippet_offline(pytester):
         (package / "conftest.py").write_text(conftest, encoding="utf-8")
         (package / ("test_%s.py" % folder)).write_text(tests, encoding="utf-8")
     result = run(pytester)
-    result.assert_outcomes(passed=4, failed=1)
+    result.assert_outcomes(passed=5, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*test_a_subset_that_does_not_match*",

@@ -230,3 +230,14 @@ def test_destinations_as_the_source_config_has_them():
     assert source["destinations"] == [custom]
     assert source["config"] == {}  # no error or metrics reports
     assert source["enabled"] is True
+
+
+def test_a_page_that_asked_rudderstack_for_nothing_is_told_so():
+    with pytest.raises(AssertionError) as raised:
+        offline().wait_for("identify", timeout=0)
+    assert str(raised.value).splitlines() == [
+        'RudderStack\'s data plane received no message("identify") within 0 ms.',
+        "The page asked RudderStack for nothing: did it load the SDK (the loading snippet,",
+        "or the npm package) before the test looked, and is the `rudderstack` fixture",
+        "asked for before the page navigates?",
+    ]

@@ -84,9 +84,9 @@ def heap_try():
             got = heap_try(message, transform="rules/mask_email.py")
             assert got["calls"] == [["track", ["Signed Up", {"email": "***"}]]]
 
-    ``heap_try(message, options=None, transform=None, destination_id=None)`` returns
-    ``{"message", "filled", "transform", "calls", "notes"}``; a short message is filled in as
-    the SDK would. It raises ``heap_device.tools.testing.TryError`` where the command exits 1.
+    ``heap_try(message, options=None, transform=None, ...)`` (``heap_device.tools.trial.run``)
+    returns ``{"message", "filled", "transform", "calls", "notes"}``; a short message is filled in
+    as the SDK would. It raises ``heap_device.tools.testing.TryError`` where the command exits 1.
     """
     from heap_device.tools import trial
 
