@@ -1,6 +1,6 @@
 """jstext.number_text on the interpreter this runs on, for doubles given exactly as integers.
 
-Runs unchanged on CPython, MicroPython and Pyodide (it is loaded by tests/core_jstext_runner.mjs in
+Runs unchanged on CPython, MicroPython and Pyodide (it is loaded by tests/core_runner.mjs in
 Node, and can be run by any other MicroPython build: `import core_jstext_probe` with heap_device on
 sys.path, then `core_jstext_probe.run(text)`). Each case is [sign, m, e], the double
 sign * m * 2**e: built here with math.ldexp, which is exact, so no interpreter's decimal parsing

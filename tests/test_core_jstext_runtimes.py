@@ -15,7 +15,7 @@ import pytest
 from core_jstext_cases import boundaries, exact_parts, javascript_strings, random_doubles
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNNER = ROOT / "tests" / "core_jstext_runner.mjs"
+RUNNER = ROOT / "tests" / "core_runner.mjs"
 PACKAGES = {
     "micropython": "@micropython/micropython-webassembly-pyscript/micropython.mjs",
     "pyodide": "pyodide/pyodide.mjs",
@@ -30,7 +30,7 @@ def run_probe(runtime, numbers):
     if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
         pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
     done = subprocess.run(
-        ["node", str(RUNNER), runtime, str(ROOT)],
+        ["node", str(RUNNER), runtime, str(ROOT), "jstext"],
         input=json.dumps([exact_parts(number) for number in numbers]),
         capture_output=True,
         text=True,

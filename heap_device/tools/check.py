@@ -612,6 +612,12 @@ def _check_types(ctx, name, answers):
                 "bytes; where Python runs on the page, with no worker, the interpreter fetches "
                 "it itself: Pyodide then fails, MicroPython takes a slower way)"
             )
+        elif name.endswith(".wasm") and (ctx.build or {}).get("runtime") == "micropython":
+            # MicroPython's loader compiles the downloaded bytes when streaming is refused.
+            ctx.note(
+                line + " (MicroPython still starts: its loader downloads the file again and "
+                "compiles it whole, after an error in the console)"
+            )
         else:
             ctx.report(line)
 

@@ -1,14 +1,14 @@
-// Runs tests/core_jstext_probe.py on the npm MicroPython or Pyodide in Node: the cases come on
-// stdin as JSON [[sign, m, e], ...]; the probe's JSON answer goes to stdout.
-// Usage: node tests/core_jstext_runner.mjs micropython|pyodide <repo root> < cases.json
-import { readFileSync } from "node:fs";
+// Runs a probe of the core (tests/core_<name>_probe.py: a module with run(text) -> text) on the npm
+// MicroPython or Pyodide in Node, with heap_device/core beside it: stdin goes to run(), its answer
+// to stdout. Usage: node tests/core_runner.mjs micropython|pyodide <repo root> <name> < input
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [runtime, root] = process.argv.slice(2);
+const [runtime, root, name] = process.argv.slice(2);
 const modules = join(root, "node_modules");
 const quiet = (line) => process.stderr.write(line + "\n");
-const cases = readFileSync(0, "utf8"); // before the runtime boots: Pyodide makes stdin non-blocking
+const input = readFileSync(0, "utf8"); // before the runtime boots: Pyodide makes stdin non-blocking
 
 async function boot() {
   if (runtime === "micropython") {
@@ -28,14 +28,16 @@ const fs = python.FS;
 fs.mkdirTree("/probe/heap_device/core");
 fs.writeFile("/probe/heap_device/__init__.py", "");
 fs.writeFile("/probe/heap_device/core/__init__.py", "");
-for (const name of ["jstext.py"]) {
-  fs.writeFile("/probe/heap_device/core/" + name, readFileSync(join(root, "heap_device", "core", name)));
+const core = join(root, "heap_device", "core");
+for (const file of readdirSync(core).filter((file) => file.endsWith(".py") && file !== "__init__.py")) {
+  fs.writeFile("/probe/heap_device/core/" + file, readFileSync(join(core, file)));
 }
-fs.writeFile("/probe/core_jstext_probe.py", readFileSync(join(root, "tests", "core_jstext_probe.py")));
-python.globals.set("CASES", cases);
+const probe = "core_" + name + "_probe";
+fs.writeFile("/probe/" + probe + ".py", readFileSync(join(root, "tests", probe + ".py")));
+python.globals.set("INPUT", input);
 try {
   python.runPython(
-    "import sys\nsys.path.insert(0, '/probe')\nimport core_jstext_probe\nRESULT = core_jstext_probe.run(CASES)",
+    "import sys\nsys.path.insert(0, '/probe')\nimport " + probe + "\nRESULT = " + probe + ".run(INPUT)",
   );
   process.stdout.write(python.globals.get("RESULT"));
 } catch (error) {
