@@ -156,7 +156,7 @@ def test_a_page_without_the_tag_says_so(local_site, capsys):
 @pytest.mark.parametrize(
     "boot, suffix, served_as, words",
     [
-        ("pyscript", ".wasm", "application/octet-stream", "serve .wasm files as application/wasm"),
+        ("pyscript", ".js", "application/octet-stream", "serve .js"),
         (STRICT, ".mjs", "application/octet-stream", "serve .js and .mjs files as text/javascript"),
         (STRICT, ".js", "text/plain", "serve .js"),
     ],
