@@ -414,3 +414,21 @@ def test_what_only_a_browsers_request_gets(shop):
         "(Accept-Encoding: gzip, deflate, br) but does not decode (its bytes are gzip: the "
         "server compressed the build's .br copy again on the way out"
     )
+
+
+def test_a_site_page_in_place_of_the_entry(shop):
+    """A site that answers unknown paths with its home page: the entry is missing, said so."""
+    entry = read_manifest(shop.folder)["entry"]
+    url = BASE + "/" + entry
+    for accept in check.encodings_asked():
+        shop.replaced[("/heap/" + entry, accept)] = answer(
+            url, 200, [("Content-Type", "text/html")], b"<!doctype html><p>home</p>"
+        )
+    status, lines = run(Web(shop), BASE + "/")
+    assert (status, problems(lines)) == (
+        1,
+        [
+            f"missing: {url} answered an HTML page: upload the folder heap-device build wrote so "
+            f"that it is served at {BASE}/"
+        ],
+    )
