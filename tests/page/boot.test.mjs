@@ -167,6 +167,10 @@ async function onPageStart(served) {
 }
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Wait (a loaded machine imports slowly) until `done()` is true, 10 s at most. */
+async function until(done) {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 test('on the page: the runtime runs as a module script with its integrity, then comes from the module map, fetched once', async () => {
   const { script, fetched, state, url, lines } = await onPageStart(ON_PAGE_RUNTIME);
@@ -175,7 +179,7 @@ test('on the page: the runtime runs as a module script with its integrity, then 
   await settled();
   assert.equal(globalThis.bootedOnPage, 0); // nothing imported before the browser ran the script
   script.onload();
-  await settled();
+  await until(() => globalThis.receivedOnPage.length);
   assert.equal(script.removed, true);
   assert.equal(globalThis.bootedOnPage, 1);
   assert.deepEqual(globalThis.receivedOnPage, ['settings']);
@@ -188,7 +192,7 @@ test('on the page: the runtime runs as a module script with its integrity, then 
 test('on the page: a runtime script the browser refused for its integrity is said in the refusal\'s words', async () => {
   const { script, fetched, state, url, lines } = await onPageStart(ON_PAGE_RUNTIME + '// changed\n');
   script.onerror();
-  await settled();
+  await until(() => lines.length > 1);
   assert.deepEqual(fetched, [url]);
   assert.equal(globalThis.bootedOnPage, 0);
   assert.equal(state.failed, true);
@@ -199,7 +203,7 @@ test('on the page: a runtime script the browser refused for its integrity is sai
 test('on the page: a runtime script the server does not have is said as an HTTP error, not a refusal', async () => {
   const { script, state, url, lines } = await onPageStart(404);
   script.onerror();
-  await settled();
+  await until(() => lines.length > 1);
   assert.equal(state.failed, true);
   assert.match(lines[1][1], /^heap-device: the Python runtime could not start \(fetching of heap-device-runtime\.js failed: .* answered HTTP 404\)/);
   assert.ok(lines[1][1].includes(url));
@@ -208,7 +212,7 @@ test('on the page: a runtime script the server does not have is said as an HTTP 
 test('on the page: a script the browser did not run though its bytes are right now: one error saying so', async () => {
   const { script, state, lines } = await onPageStart(ON_PAGE_RUNTIME);
   script.onerror();
-  await settled();
+  await until(() => lines.length > 1);
   assert.equal(state.failed, true);
   assert.match(lines[1][1], /could not start \(the browser did not run .*heap-device-runtime\.js \(a network error, or bytes other than the build wrote/);
 });
