@@ -614,8 +614,8 @@ def _check_types(ctx, name, answers):
             # The worker compiles the verified bytes (WORKER_ANSWERS_WASM): works, in the worker.
             ctx.note(
                 line + " (it works in the worker, which hands the interpreter the verified "
-                "bytes; where Python runs on the page, with no worker, the interpreter fetches "
-                "it itself: Pyodide then fails, MicroPython takes a slower way)"
+                "bytes; only Pyodide, where it runs on the page with no worker, fetches it "
+                "itself and then fails)"
             )
         elif name.endswith(".wasm") and (ctx.build or {}).get("runtime") == "micropython":
             # MicroPython's loader compiles the downloaded bytes when streaming is refused.
