@@ -20,7 +20,6 @@ import pytest
 from conftest import as_javascript_writes
 from vectors import APP, BRIDGE, CALLS, CONSENT, TRANSFORMS
 
-from heap_device.browser import bridge as bridge_module
 from heap_device.browser.bridge import Bridge
 from heap_device.tools import transform as site_transform
 from heap_device.tools.assets import REPO_DIR
