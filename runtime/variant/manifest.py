@@ -1,22 +1,12 @@
 # What the runtime freezes (bytecode in the interpreter: nothing is parsed or written at start):
-# heap_device's browser modules, the package's __init__.py and its core/ and browser/ folders,
-# except browser/main.py (PyScript's entry: it imports js and pyscript). A site's transform is
-# never frozen: it arrives with each build (runtime/web/main.c, module _heap_device).
+# heap_device's browser modules, as frozen.py says. A site's transform is never frozen: it
+# arrives with each build (runtime/web/main.c, module _heap_device).
 # opt=3: no line tables or asserts in our own modules (a site's transform keeps its lines).
 # makemanifest runs this file from its own folder; the repository is two folders up.
 import os
+import sys
 
-ROOMS = ("core", "browser")
-LEFT_OUT = ("browser/main.py",)
+sys.path.insert(0, os.getcwd())
+from frozen import frozen_files  # noqa: E402
 
-
-def frozen_files(root):
-    names = ["__init__.py"]
-    for room in ROOMS:
-        for name in sorted(os.listdir(os.path.join(root, "heap_device", room))):
-            if name.endswith(".py") and room + "/" + name not in LEFT_OUT:
-                names.append(room + "/" + name)
-    return names
-
-
-package("heap_device", frozen_files("../.."), base_path="../..", opt=3)  # noqa: F821
+package("heap_device", frozen_files("../../heap_device"), base_path="../..", opt=3)  # noqa: F821

@@ -12,6 +12,13 @@
 // Bytecode only: heap_device is frozen in, a site's transform arrives as .mpy (mpy-cross 1.27).
 #define MICROPY_ENABLE_COMPILER (0)
 #define MICROPY_PERSISTENT_CODE_LOAD (1)
+#define MICROPY_PY_BUILTINS_EVAL_EXEC (0)
+#define MICROPY_PY_BUILTINS_EXECFILE (0)
+#define MICROPY_PY_BUILTINS_COMPILE (0)
+// Frozen modules are bytecode; MicroPython's make rules also ask for frozen source (which would
+// need the compiler).
+#undef MICROPY_MODULE_FROZEN_STR
+#define MICROPY_MODULE_FROZEN_STR (0)
 
 // No file system: nothing is read from or written to files (the port's VFS and the JS FS off).
 #define MICROPY_VFS (0)
