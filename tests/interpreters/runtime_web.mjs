@@ -1,0 +1,35 @@
+// heap-device's own MicroPython (static/runtime/) under Node, through the runtime module's own
+// micropythonBridge: the committed .wasm and glue, exactly as a browser worker runs them.
+//   node runtime_web.mjs <repo> <input.json>
+// input: {"runs": [{"site": <base64 .mpy or null>, "texts": [...]}]}; each run is a fresh
+// interpreter (one page). Prints {"runs": [[start batch, answer, ...], ...], "printed": [...]}.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [root, input] = process.argv.slice(2);
+const runtime = await import(pathToFileURL(path.join(root, 'static', 'heap-device-runtime.js')).href);
+const glue = fs.readFileSync(path.join(root, 'static', 'runtime', 'micropython.js'), 'utf8');
+const create = new Function(glue + '\nreturn createHeapDevicePython;')();
+const wasm = fs.readFileSync(path.join(root, 'static', 'runtime', 'micropython.wasm'));
+const given = JSON.parse(fs.readFileSync(input, 'utf8'));
+const printed = [];
+const runs = [];
+for (const run of given.runs) {
+  const module = await create({
+    wasmBinary: wasm,
+    print: function (text) { printed.push(text); },
+    printErr: function (text) { printed.push(text); }
+  });
+  const files = run.site ? [{ path: 'site_transform.mpy', bytes: Buffer.from(run.site, 'base64') }] : null;
+  const answers = [];
+  try {
+    const bridge = runtime.micropythonBridge(module, files);
+    answers.push(bridge.start());
+    for (const text of run.texts) answers.push(bridge.receive(text));
+  } catch (error) {
+    answers.push('raised ' + error.message);
+  }
+  runs.push(answers);
+}
+process.stdout.write(JSON.stringify({ runs: runs, printed: printed }));
