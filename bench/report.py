@@ -750,11 +750,12 @@ def network_tables(net):
 STEPS = (
     ("heap-device.js arrived", "entry_end_ms"),
     (".wasm asked for (by the worker)", "wasm_start_ms"),
-    ("the interpreter's script loaded", "mark:interpreter-script"),
+    # our MicroPython: the .wasm verified (its glue came in the runtime module); Pyodide: its script
+    ("the interpreter's files in (verified)", "mark:interpreter-script"),
     ("module pack arrived", "pack_end_ms"),
     (".wasm arrived", "wasm_end_ms"),
     ("MicroPython running", "mark:python-running"),
-    ("modules written", "mark:modules-written"),
+    ("modules written (Pyodide; a site transform handed over)", "mark:modules-written"),
     ("bridge imported", "mark:bridge-imported"),
     ("'running' batch posted", "mark:started"),
     ("the SDK's source config arrived", "config_end_ms"),

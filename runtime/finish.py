@@ -10,6 +10,7 @@ build.json records the sha256 of every heap_device file frozen in (the staleness
 Standard library only: the build needs no project venv.
 """
 
+import difflib
 import hashlib
 import json
 import os
@@ -96,6 +97,11 @@ def compare(built, committed):
             "and commit it" % name,
             file=sys.stderr,
         )
+        if name.endswith(".json") and os.path.isfile(os.path.join(committed, name)):
+            built_lines = read(os.path.join(built, name)).decode("utf-8").splitlines()
+            committed_lines = read(os.path.join(committed, name)).decode("utf-8").splitlines()
+            for line in difflib.unified_diff(committed_lines, built_lines, "committed", "built"):
+                print(line, file=sys.stderr)
     return 1 if differ else 0
 
 

@@ -355,3 +355,55 @@ def test_a_malformed_consent_report_changes_nothing():
     bridge = running(config={"appId": APP_ID, "consentManagement": RULE})
     assert bridge.receive(json.dumps({"type": "consent", "consent": "x"})) == ""
     assert heap_calls(ops(bridge, consent({"allowedConsentIds": []}))) == [["stopTracking", []]]
+
+
+# heap-device's own MicroPython has no file system and heap_device frozen in: the build's transform
+# comes from its built-in _heap_device module (runtime/web/main.c), never from an import that
+# would find nothing and be taken for "no transform".
+def _runtime_with_site(monkeypatch, site_module):
+    import sys
+    import types
+
+    fake = types.ModuleType("_heap_device")
+    fake.site_module = site_module
+    monkeypatch.setitem(sys.modules, "_heap_device", fake)
+    monkeypatch.delitem(sys.modules, bridge_module.SITE_MODULE, raising=False)
+
+
+def _settings(bridge, options='{"transformErrors": "drop"}'):
+    item = {"config": {"appId": APP_ID}, "options": options}
+    return json.loads(bridge.receive(json.dumps(item)))["ops"]
+
+
+def test_our_runtime_hands_the_transform_over_in_memory(monkeypatch):
+    import types
+
+    site = types.ModuleType(bridge_module.SITE_MODULE)
+    site.transformEvent = lambda event, metadata: dict(event, event="Renamed")
+    asked = []
+    _runtime_with_site(monkeypatch, lambda name: asked.append(name) or site)
+    bridge = Bridge()
+    _settings(bridge)
+    assert asked == [bridge_module.SITE_MODULE]
+    ops = json.loads(bridge.receive(json.dumps({"type": "track", "event": "E", "messageId": "m"})))
+    assert [op[2][0] for op in ops["ops"] if op[0] == "call"] == ["Renamed"]
+
+
+def test_our_runtime_without_a_transform_maps_as_before(monkeypatch):
+    _runtime_with_site(monkeypatch, lambda name: None)
+    bridge = Bridge()
+    assert [op[0] for op in _settings(bridge)] == ["plan"]
+    assert bridge.site is None
+
+
+def test_a_transform_our_runtime_cannot_load_is_said(monkeypatch):
+    def refuses(name):
+        raise ImportError("no module named 'typing'")
+
+    _runtime_with_site(monkeypatch, refuses)
+    bridge = Bridge()
+    logs = [op[2] for op in _settings(bridge) if op[0] == "log"]
+    assert logs == [
+        "heap-device: your transform could not be loaded (ImportError: no module named "
+        "'typing'); every message is dropped"
+    ]

@@ -40,6 +40,13 @@ def fix_missing():
     return "run npm ci in %s" % REPO_DIR
 
 
+def fix_missing_runtime():
+    """What to do when heap-device's own MicroPython (static/runtime/) is missing."""
+    if INSTALLED:
+        return fix_missing()
+    return "run make runtime in %s (or git checkout static/runtime)" % REPO_DIR
+
+
 def pinned_versions():
     """{npm package: version} as pinned in package.json."""
     try:

