@@ -6,9 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 
-.PHONY: setup test unit node e2e lint demo bench build dist clean
+.PHONY: setup test unit node e2e lint demo bench build dist clean runtime runtime-check
 
-setup: $(VENV)/.installed node_modules/.installed .browser-ready
+setup: $(VENV)/.installed node_modules/.installed .browser-ready .servers-ready
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ node_modules/.installed: package.json package-lock.json
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || $(PY) -m playwright install chromium; \
 	else $(PY) -m playwright install chromium; fi
+	touch $@
+
+# Debian's nginx (+ brotli_static), Caddy and Apache, which tests run the docs' configs on; as root
+# only (the tests skip without them), none left running (e2e/servers/install.sh).
+.servers-ready: e2e/servers/install.sh
+	bash e2e/servers/install.sh
 	touch $@
 
 lint: $(VENV)/.installed
@@ -70,4 +76,14 @@ bench: setup
 	$(PY) bench/network.py
 
 clean:
-	rm -rf build dist site .pytest_cache .hypothesis .browser-ready
+	rm -rf build dist site .pytest_cache .hypothesis .browser-ready .servers-ready
+
+# Our MicroPython, from runtime/ (runtime/README.md): the web build into static/runtime/ and the
+# host build for `heap-device try`. The built files are committed: users, `make test` and CI need
+# no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root.
+runtime:
+	$(MAKE) -C runtime
+
+# Rebuild both from the sources in a fresh folder and compare byte for byte with the committed files.
+runtime-check:
+	$(MAKE) -C runtime check

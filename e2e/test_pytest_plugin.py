@@ -153,10 +153,13 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
     )
     pytester.makepyfile(
         test_checkout="""
+        from heap_device.tools.testing import subset
+
+
         def test_checkout_reaches_heap(page, shop, heap_calls):
             page.goto(shop + "/shop.html")
             page.click("#pay")
-            order = heap_calls.wait_for("track", "Order Completed")
+            order = heap_calls.wait_for("track", "Order Completed", subset({"total": 42.5}))
             assert order == ["track", "Order Completed", {"total": 42.5, "currency": "EUR"}]
             heap_calls.wait_for("track", "Thanks Viewed")  # on the page the click went to
             assert heap_calls.calls == [
@@ -199,6 +202,11 @@ def test_a_checkout_on_a_site_with_heaps_v5_snippet(pytester):
             "E * It received * calls:",
             'E *   1. [[]"identify", "shopper-1"]',  # [[] is fnmatch's literal [
             'E *   2. [[]"track", "Order Completed", {"total": 42.5, "currency": "EUR"}]',
+            "E * The nearest is call 2; what differs:",
+            'E *   argument 2[[]"total"]: 42.5 received, 40 wanted',
+            'E *   argument 2: has "currency" besides the keys given, and a dict is compared '
+            "exactly: wrap it in subset({...}) (heap_device.tools.testing) or pass partial=True "
+            "to accept more keys",
         ]
     )
 
@@ -335,3 +343,234 @@ def test_a_site_on_rudderstack_and_heap_device(pytester):
         """
     )
     run(pytester).assert_outcomes(passed=1)
+
+
+# RudderStack's v3 loading snippet as its docs give it to a site (the official one's steps,
+# written out here): a stub array that buffers the page's calls, the modern or legacy build picked
+# by a feature test, rsa.min.js added from RudderStack's CDN, and load() with the site's production
+# write key and data plane. Nothing in it points at a test server.
+OFFICIAL_SNIPPET = """<script>
+(function () {
+  'use strict';
+  window.RudderSnippetVersion = '3.0.60';
+  var identifier = 'rudderanalytics';
+  if (!window[identifier]) window[identifier] = [];
+  var rudderanalytics = window[identifier];
+  if (!Array.isArray(rudderanalytics)) return;
+  if (rudderanalytics.snippetExecuted === true && window.console && console.error) {
+    console.error('RudderStack JavaScript SDK snippet included more than once.');
+    return;
+  }
+  rudderanalytics.snippetExecuted = true;
+  window.rudderAnalyticsBuildType = 'legacy';
+  var sdkBaseUrl = 'https://cdn.rudderlabs.com';
+  var sdkVersion = 'v3';
+  var sdkFileName = 'rsa.min.js';
+  var methods = ['setDefaultInstanceKey', 'load', 'ready', 'page', 'track', 'identify', 'alias',
+    'group', 'reset', 'setAnonymousId', 'startSession', 'endSession', 'consent',
+    'addCustomIntegration'];
+  for (var i = 0; i < methods.length; i++) {
+    rudderanalytics[methods[i]] = (function (method) {
+      return function () {
+        if (Array.isArray(window[identifier])) {
+          rudderanalytics.push([method].concat(Array.prototype.slice.call(arguments)));
+        } else if (window[identifier][method]) {
+          window[identifier][method].apply(window[identifier], arguments);
+        }
+      };
+    })(methods[i]);
+  }
+  try {
+    new Function('return import("")');
+    window.rudderAnalyticsBuildType = 'modern';
+  } catch (e) {}
+  var head = document.head || document.getElementsByTagName('head')[0];
+  window.rudderAnalyticsAddScript = function (url, key, value) {
+    var script = document.createElement('script');
+    script.src = url;
+    script.setAttribute('data-loader', 'RS_JS_SDK');
+    if (key && value) script.setAttribute(key, value);
+    script.async = true;
+    head.insertBefore(script, head.firstChild);
+  };
+  window.rudderAnalyticsMount = function () {
+    window.rudderAnalyticsAddScript(
+      sdkBaseUrl + '/' + sdkVersion + '/' + window.rudderAnalyticsBuildType + '/' + sdkFileName,
+      'data-rsa-write-key', '2bEsvPzSgeJwyoLYuxSvk3iXKyF');
+  };
+  window.rudderAnalyticsMount();
+  var loadOptions = {};
+  rudderanalytics.load('2bEsvPzSgeJwyoLYuxSvk3iXKyF', 'https://shopxyz.dataplane.rudderstack.com',
+    loadOptions);
+})();
+</script>"""
+# The npm form of the same SDK v3: the site's own bundle carries the SDK (here its UMD file) and
+# loads it with the write key and data plane; the SDK asks RudderStack's API for the config.
+NPM_LOAD = """<script src="/rudderstack.js"></script>
+<script>
+var analytics = new rudderanalytics.RudderAnalytics();
+analytics.load('2bEsvPzSgeJwyoLYuxSvk3iXKyF', 'https://shopxyz.dataplane.rudderstack.com');
+</script>"""
+# The v1.1 SDK (rudder-sdk-js 2.x) from the site's own bundle: a ready-made instance.
+NPM_V1_LOAD = """<script src="/rudder-v1.js"></script>
+<script>
+rudderanalytics.load('2bEsvPzSgeJwyoLYuxSvk3iXKyF', 'https://shopxyz.dataplane.rudderstack.com');
+</script>"""
+SHOP_CALLS = """<script>
+rudderanalytics.identify('shopper-9', {plan: 'pro'});
+</script></head><body>
+<button id="pay" onclick="rudderanalytics.track('Order Completed', {total: 42.5, currency: 'EUR'})">
+Pay</button>
+</body></html>
+"""
+HEAD = '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
+
+OFFLINE_TESTS = """
+import pytest
+
+from heap_device.tools.testing import subset
+
+
+def test_the_official_snippet_on_the_heap_io_destination(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/snippet.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", subset({"total": 42.5}), timeout=30_000)
+    assert heap_calls.calls[:2] == [
+        ["identify", "shopper-9"], ["addUserProperties", {"plan": "pro"}]
+    ]
+    sent = rudderstack.wait_for("track", "Order Completed", {"total": 42.5}, partial=True)
+    assert sent["properties"] == {"total": 42.5, "currency": "EUR"}
+    assert rudderstack.wait_for("identify")["userId"] == "shopper-9"
+    asked = [url.split("?")[0] for method, url in rudderstack.requests if method == "GET"]
+    assert asked == [
+        "https://cdn.rudderlabs.com/v3/modern/rsa.min.js",
+        "https://api.rudderstack.com/sourceConfig/",
+    ]
+    assert {url for method, url in rudderstack.requests if method == "POST"} <= {
+        "https://shopxyz.dataplane.rudderstack.com/v1/identify",
+        "https://shopxyz.dataplane.rudderstack.com/v1/track",
+        "https://shopxyz.dataplane.rudderstack.com/v1/page",
+    }
+    assert rudderstack.unanswered == []
+
+
+def test_the_npm_form(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/npm.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", partial=True, timeout=30_000)
+    rudderstack.wait_for("track", "Order Completed")
+
+
+def test_the_v1_1_npm_form(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/npm-v1.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", partial=True, timeout=30_000)
+    rudderstack.wait_for("track", "Order Completed", timeout=30_000)
+    assert rudderstack.unanswered == []
+
+
+def test_a_subset_that_does_not_match(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/snippet.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", timeout=30_000)
+    heap_calls.wait_for("track", "Order Completed", subset({"total": 40}), timeout=300)
+"""
+
+CUSTOM_CONFTEST = """
+import pytest
+
+from heap_device.tools.testing import custom_device_mode_destination, source_config
+
+
+@pytest.fixture
+def rudderstack_source_config():
+    return source_config(custom_device_mode_destination("heap-device"))
+"""
+CUSTOM_TESTS = """
+def test_a_custom_device_mode_destination(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/custom.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Order Completed", {"total": 42.5, "currency": "EUR"},
+                        timeout=30_000)
+"""
+TRANSFORMED_CONFTEST = """
+import pytest
+
+from heap_device.tools.testing import heap_destination, source_config
+
+
+@pytest.fixture
+def rudderstack_source_config():
+    return source_config(heap_destination("1234567890", transformation=True))
+
+
+@pytest.fixture
+def rudderstack_transformation():
+    def transformEvent(event, metadata):
+        if event.get("event") == "Order Completed":
+            event["event"] = "Purchase"
+        return event
+
+    return transformEvent
+"""
+TRANSFORMED_TESTS = """
+def test_rudderstacks_device_mode_transformation(page, shop, rudderstack, heap_calls):
+    page.goto(shop + "/snippet.html")
+    page.click("#pay")
+    heap_calls.wait_for("track", "Purchase", {"total": 42.5}, partial=True, timeout=30_000)
+    asked = [body["batch"][0]["event"].get("event") for body in rudderstack.transform_requests]
+    assert "Order Completed" in asked
+"""
+
+
+def test_a_site_on_rudderstacks_official_snippet_offline(pytester):
+    """The official loading snippet, unchanged, reaches Heap in CI with no account and no network:
+    its SDK, source config and data plane answered by the rudderstack fixture; the "Heap.io"
+    destination, the npm forms (v3 and v1.1), a Custom Device Mode destination, RudderStack's
+    Device Mode Transformations; and a subset that does not match fails saying what differs.
+    One browser."""
+    site = pytester.path / "site"
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--out", str(site / "heap")]
+    built = subprocess.run(
+        [*cmd, "--base-url", "/heap"], check=True, capture_output=True, text=True, cwd=REPO
+    )
+    tag = built.stdout.strip()
+    custom = subprocess.run(
+        [sys.executable, "-m", "heap_device.tools.cli", "snippet", "--from", str(site / "heap")]
+        + ["--options", json.dumps({"appId": APP_ID})],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    ).stdout.strip()
+    custom = custom.replace("<script ", '<script data-destination-id="heap-device" ', 1)
+    shutil.copyfile(SDKS["v3"], site / "rudderstack.js")
+    shutil.copyfile(SDKS["v1"], site / "rudder-v1.js")
+    pages = {
+        "snippet.html": HEAD + tag + OFFICIAL_SNIPPET + SHOP_CALLS,
+        "npm.html": HEAD + tag + NPM_LOAD + SHOP_CALLS,
+        "npm-v1.html": HEAD + tag + NPM_V1_LOAD + SHOP_CALLS,
+        "custom.html": HEAD + custom + OFFICIAL_SNIPPET + SHOP_CALLS,
+    }
+    for name, text in pages.items():
+        (site / name).write_text(text, encoding="utf-8")
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_offline=OFFLINE_TESTS)
+    for folder, conftest, tests in [
+        ("custom", CUSTOM_CONFTEST, CUSTOM_TESTS),
+        ("transformed", TRANSFORMED_CONFTEST, TRANSFORMED_TESTS),
+    ]:
+        package = pytester.mkpydir(folder)
+        (package / "conftest.py").write_text(conftest, encoding="utf-8")
+        (package / ("test_%s.py" % folder)).write_text(tests, encoding="utf-8")
+    result = run(pytester)
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_a_subset_that_does_not_match*",
+            'E * AssertionError: Heap received no track("Order Completed", subset({"total": 40}),'
+            " ...) within 300 ms.",
+            "E * The nearest is call *; what differs:",
+            'E *   argument 2[[]"total"]: 42.5 received, 40 wanted',
+        ]
+    )

@@ -24,6 +24,7 @@ import copy
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -50,11 +51,17 @@ def transform_event(event, metadata):
 
 
 class DataPlaneTransformer:
-    """``POST /transform`` as RudderStack's data plane answers it; keeps every request body."""
+    """``POST /transform`` as RudderStack's data plane answers it; keeps every request body.
 
-    def __init__(self, transform):
+    With ``hold``, each request waits unanswered until ``release`` answers the held ones in an
+    order the test chooses: the test, not the machine's timing, decides which answer comes first.
+    """
+
+    def __init__(self, transform, hold=False):
         self.transform = transform
         self.requests = []
+        self.hold = hold
+        self.held = []
 
     def answer(self, body):
         """(HTTP status, response text) for one request body."""
@@ -76,8 +83,26 @@ class DataPlaneTransformer:
     def route(self, route):
         body = json.loads(route.request.post_data)
         self.requests.append({"headers": route.request.headers, "body": body})
+        if self.hold:
+            self.held.append((route, body))
+        else:
+            self.fulfill(route, body)
+
+    def fulfill(self, route, body):
         status, text = self.answer(body)
         route.fulfill(status=status, content_type="application/json", body=text)
+
+    def release(self, page, count, order):
+        """Once ``count`` requests wait, answer them in ``order`` (indexes into the held ones),
+        one at a time: each answer reaches the page before the next is sent."""
+        deadline = time.monotonic() + 60
+        while len(self.held) < count:  # page.wait_for_timeout: this process answers the routes
+            assert time.monotonic() < deadline, "%d of %d requests came" % (len(self.held), count)
+            page.wait_for_timeout(50)
+        assert len(self.held) == count, [b["batch"][0]["event"].get("event") for _, b in self.held]
+        for index in order:
+            self.fulfill(*self.held[index])
+            page.wait_for_timeout(30)
 
 
 def test_the_stand_in_answers_as_the_sdk_reads_it():
@@ -173,7 +198,7 @@ CASES = {
 def test_transformed_events_reach_heap_in_the_pages_order(page, site, watch, request, case):
     propagate, site_transform = CASES[case]
     bundle = request.getfixturevalue("site_transform_bundle") if site_transform else BUNDLE
-    transformer = DataPlaneTransformer(transform_event)
+    transformer = DataPlaneTransformer(transform_event, hold=True)
     page.route(site.origin + "/transform", transformer.route)
     dest = {
         **HEAP_DEST,
@@ -189,6 +214,9 @@ def test_transformed_events_reach_heap_in_the_pages_order(page, site, watch, req
     open_ready(page, order_page(site, bundle, destinations=[dest]))
     page.evaluate(PAGE_CALLS)
     page.evaluate("rudderanalytics.track('marker')")  # through both transformations too
+    # The data plane answers the last request first and the first last: the page's order must
+    # come from the page, not from the answers' order.
+    transformer.release(page, 9, order=range(8, -1, -1))
     calls = heap_calls_until(page, "track", "marker")
     assert calls[-1][1][0] == "marker"
     assert calls[:-1] == expected_calls(propagate, site_transform)

@@ -12,14 +12,14 @@ import pytest
 from e2e import served
 from e2e.test_browser import DEST, heap_calls, our_errors, settle_console, wait_for_our_error
 from e2e.test_worker import EXPECTED, RUNS, cross_origin_tag
-from heap_device.tools.bundle import MODULE_PACK, RUNTIME_SCRIPT, logical_name
+from heap_device.tools.bundle import RUNTIME_SCRIPT, logical_name
 
-# Each case: a copy of the MicroPython worker build with one byte of one file changed.
+# Each case: a copy of the MicroPython worker build with one byte of one file changed. That
+# build loads two files: the runtime module (which carries the interpreter's glue) and the .wasm;
+# a build with a site transform also its module pack (test_transform_pack_is_verified).
 TAMPERED = {
     "runtime-module": RUNTIME_SCRIPT,
     "wasm": "micropython/micropython.wasm",
-    "pack": MODULE_PACK,
-    "interpreter-script": "micropython/micropython.mjs",
 }
 
 

@@ -3,10 +3,10 @@
  * page where no worker can start. Python answers each handed-over JSON string with a batch (JSON
  * text) that heap-device.js applies on the page; this file knows no rule, only how to start. */
 
-// Written by `heap-device build`: the interpreter, the file that holds every module, the
-// interpreter's folder, as served (named by their content), the sha384 of each file this module
-// loads (by that name; trust.js) and (only in --dev builds) dev: true.
-var BUILD = {"runtime": "micropython", "pack": "heap_device/modules.bin", "interpreter": "micropython/", "integrity": {}};
+// Written by `heap-device build`: the interpreter, the file that holds the modules not frozen
+// into it (null: none), the interpreter's folder, as served (named by their content), the sha384
+// of each file this module loads (by that name; trust.js) and (only in --dev builds) dev: true.
+var BUILD = {"runtime": "micropython", "pack": null, "interpreter": "micropython/", "integrity": {}};
 
 // Dev builds mark each start-up step in the worker's timeline (the bench reads them).
 function mark(step) {
@@ -14,6 +14,10 @@ function mark(step) {
 }
 
 // trust.js
+
+// MicroPython builds: the glue of heap-device's own MicroPython (static/runtime/micropython.js,
+// built by runtime/), which defines createHeapDevicePython.
+// micropython glue
 
 // This module's folder. A build on another origin starts it from a same-origin blob: that
 // carries its verified text (static/page/boot.js) and says where it came from.
@@ -71,17 +75,86 @@ function startInterpreter(script, start) {
   return Promise.all([python, verified]).then(function (got) { return got[0]; });
 }
 
+// The one module a MicroPython build's pack holds: the site's transform (docs/contract.md §9).
+var SITE_FILE = 'site_transform.mpy';
+
+// heap-device's MicroPython: the glue is this file's own (verified with it), the .wasm is
+// instantiated from its verified bytes (no second fetch), heap_device is frozen in, and a
+// site's transform is handed over in memory. Resolves to the bridge: start(), receive(text).
 function startMicroPython() {
-  var script = importVerified(base + BUILD.interpreter + 'micropython.mjs');
-  return startInterpreter(script, function (module, folder) {
-    return module.loadMicroPython({ url: folder + 'micropython.wasm' });
+  var wasm = fetchFile(base + BUILD.interpreter + 'micropython.wasm');
+  var pack = BUILD.pack ? fetchFile(base + BUILD.pack) : Promise.resolve(null);
+  var python = wasm.then(function (bytes) {
+    mark('interpreter-script');
+    return createHeapDevicePython({
+      wasmBinary: bytes,
+      print: function (text) { console.log(text); },
+      printErr: function (text) { console.warn(text); }
+    });
+  });
+  return Promise.all([python, pack]).then(function (got) {
+    mark('python-running');
+    return micropythonBridge(got[0], got[1] && unpack(got[1]));
   });
 }
 
+/** The bridge of a started MicroPython (`module`, the glue's) given the pack's files; only
+ * strings cross (runtime/web/main.c). */
+export function micropythonBridge(module, files) {
+  var encoder = new TextEncoder(), decoder = new TextDecoder();
+  function put(bytes) {
+    module.HEAPU8.set(bytes, module._hd_buffer(bytes.length));
+    return bytes.length;
+  }
+  function cText(at) {
+    var end = module.HEAPU8.indexOf(0, at);
+    return decoder.decode(module.HEAPU8.subarray(at, end));
+  }
+  (files || []).forEach(function (file) {
+    if (file.path !== SITE_FILE) throw new Error('the module pack holds ' + file.path + ', which this runtime cannot load');
+    module._hd_site(put(file.bytes));
+  });
+  if (files) mark('modules-written');
+  var failed = module._hd_init();
+  if (failed) throw new Error('Python could not start: ' + cText(failed));
+  mark('bridge-imported');
+  function call(which, text) {
+    var at = module._hd_call(which, text === undefined ? 0 : put(encoder.encode(text)));
+    if (!at) throw new Error(cText(module._hd_error()));
+    return decoder.decode(module.HEAPU8.subarray(at, at + module._hd_length()));
+  }
+  return {
+    start: function () { return call(0); },
+    receive: function (text) { return call(1, text); }
+  };
+}
+
+// Pyodide: its script is verified, then imported by its URL; so is the script it imports
+// itself (pyodide.asm.mjs), before Pyodide starts. Every other file it fetches (the .wasm,
+// the standard library, the lock file) is verified through the worker's fetch.
 function startPyodide() {
-  var script = importVerified(base + BUILD.interpreter + 'pyodide.mjs');
-  return startInterpreter(script, function (module, folder) {
+  var folder = base + BUILD.interpreter;
+  var asm = fetchFile(folder + 'pyodide.asm.mjs');
+  var script = Promise.all([importVerified(folder + 'pyodide.mjs'), asm]).then(function (got) {
+    return got[0];
+  });
+  var modules = fetchFile(base + BUILD.pack);
+  var python = startInterpreter(script, function (module) {
     return module.loadPyodide({ indexURL: folder });
+  });
+  python.then(function () { mark('python-running'); }, function () {});
+  return Promise.all([python, modules]).then(function (got) {
+    var py = got[0];
+    unpack(got[1]).forEach(function (file) {
+      var path = '/heap-device/heap_device/' + file.path;
+      py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
+      py.FS.writeFile(path, file.bytes);
+    });
+    mark('modules-written');
+    py.runPython('import sys\nsys.path.insert(0, "/heap-device")');
+    var bridge = py.pyimport('heap_device.browser.bridge');
+    mark('bridge-imported');
+    return bridge;
   });
 }
 
@@ -98,25 +171,10 @@ function unpack(buffer) {
   });
 }
 
-/** Start Python with heap_device in it; resolves to the bridge module (start, receive). */
+/** Start Python with heap_device in it; resolves to the bridge (start, receive). Everything
+ * it needs is asked for at once, in parallel. */
 export function boot() {
-  // Everything at once, in parallel: the interpreter (script and .wasm) and the modules.
-  var modules = fetchFile(base + BUILD.pack);
-  var python = BUILD.runtime === 'pyodide' ? startPyodide() : startMicroPython();
-  python.then(function () { mark('python-running'); }, function () {});
-  return Promise.all([python, modules]).then(function (got) {
-    var py = got[0];
-    unpack(got[1]).forEach(function (file) {
-      var path = '/heap-device/heap_device/' + file.path;
-      py.FS.mkdirTree(path.slice(0, path.lastIndexOf('/')));
-      py.FS.writeFile(path, file.bytes);
-    });
-    mark('modules-written');
-    py.runPython('import sys\nsys.path.insert(0, "/heap-device")');
-    var bridge = py.pyimport('heap_device.browser.bridge');
-    mark('bridge-imported');
-    return bridge;
-  });
+  return BUILD.runtime === 'pyodide' ? startPyodide() : startMicroPython();
 }
 
 if (inWorker) {

@@ -1,9 +1,11 @@
 """Deploy rules as pure functions: the manifest a rebuild writes, what check says of a file's type
 and which base URL a fix names, and the command line's own texts (help, commands in the docs)."""
 
+import gzip
 import random
 import re
 import shlex
+import zlib
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,26 @@ OLD = {
             {"entry": "heap-device.c.js", "files": sorted(OLD["files"])},
             {"heap-device.a.js", "x.a/m.wasm"},
         ),
+        # the same build again (nothing changed, or only --options): the build before it stays,
+        # and so does the tag it printed
+        (
+            {**OLD, "tag": {"base_url": "/heap", "options": None}},
+            ["heap-device.b.js", "x.b/m.wasm", "shared.js"],
+            {
+                "entry": "heap-device.b.js",
+                "files": ["heap-device.b.js", "heap-device.tag.html", "shared.js", "x.b/m.wasm"],
+                "previous": OLD["previous"],
+                "tag": {"base_url": "/heap", "options": None},
+            },
+            set(),
+        ),
+        # the same build, its .br copy no longer written: only that copy goes
+        (
+            {"entry": "e.js", "files": ["e.js", "e.js.br"], "previous": OLD["previous"]},
+            ["e.js"],
+            {"entry": "e.js", "files": ["e.js"], "previous": OLD["previous"]},
+            {"e.js.br"},
+        ),
         # a manifest from before entries: its files are the previous build's, heap-device.js first
         (
             {"files": ["heap-device.js", "micropython/m.wasm"]},
@@ -74,6 +96,30 @@ OLD = {
 def test_a_rebuild_keeps_the_build_before_it(old, new, manifest, removed):
     entry = manifest["entry"]
     assert output.next_manifest(old, new, entry) == (manifest, removed)
+
+
+def test_a_rebuild_that_changes_nothing_keeps_the_build_before_it(tmp_path):
+    """Real builds into one folder: A, then B, then B again (as it was, with other --options,
+    without a tag): A's files stay, so a page still cached with A's tag keeps working."""
+    out = tmp_path / "heap"
+
+    def build(*more):
+        assert cli.main(["build", "--out", str(out), *more]) == 0
+        return output.read_manifest(out)
+
+    first = build()
+    second = build("--dev", "--base-url", "/heap")
+    assert second["previous"]["entry"] == first["entry"] != second["entry"]
+    classic = '{"sdk": "classic"}'
+    for again in (["--base-url", "/heap"], ["--base-url", "/heap", "--options", classic], []):
+        manifest = build("--dev", *again)
+        assert (manifest["entry"], manifest["previous"]) == (second["entry"], second["previous"])
+        assert [n for n in first["files"] if not (out / n).is_file()] == []
+        assert all((out / n).is_file() for n in manifest["files"])
+    # The last rebuild printed no tag: the one printed for this very build stays, options and all.
+    assert manifest["tag"] == {"base_url": "/heap", "options": classic}
+    assert output.remembered_tag(out) == ("/heap", classic)
+    assert build()["previous"]["entry"] == second["entry"]  # a build that differs: B is before
 
 
 def test_the_entry_file_of_a_build_folder(tmp_path):
@@ -270,4 +316,41 @@ def test_without_brotli_a_build_writes_gzip_only(monkeypatch):
     monkeypatch.setattr(precompress, "brotli_module", lambda: None)
     assert precompress.available() == ["gzip"]
     assert sorted(precompress.precompressed({"a.js": b"x" * 1000})) == ["a.js.gz"]
-    assert precompress.decode(b"anything", "br") is None  # check then says it cannot decode
+    with pytest.raises(precompress.CannotDecode, match="pip install brotli"):
+        precompress.decode(b"anything", "br")  # check then says it cannot read br here
+
+
+TEXT = b"heap-device " * 50
+
+
+@pytest.mark.parametrize(
+    "sent, encoding, decoded",
+    [
+        (TEXT, None, TEXT),
+        (TEXT, "identity", TEXT),
+        (gzip.compress(TEXT), "gzip", TEXT),
+        (gzip.compress(TEXT), "X-Gzip", TEXT),
+        (zlib.compress(TEXT), "deflate", TEXT),
+        (zlib.compress(TEXT)[2:-4], "deflate", TEXT),  # raw deflate, as some servers send it
+        (precompress.compress(TEXT, "br"), "br", TEXT),
+        # codings in the order applied: brotli first, then gzip over it
+        (gzip.compress(precompress.compress(TEXT, "br")), "br, gzip", TEXT),
+        (gzip.compress(precompress.compress(TEXT, "br")), "br", "not br data"),
+        (TEXT, "gzip", "not gzip data"),
+        (TEXT, "compress", "check cannot read 'compress'"),
+    ],
+    ids=["none", "identity", "gzip", "x-gzip", "deflate", "raw-deflate", "br", "br-then-gzip"]
+    + ["gzip-labelled-br", "plain-labelled-gzip", "unknown"],
+)
+def test_what_a_content_encoding_decodes_to(sent, encoding, decoded):
+    if isinstance(decoded, bytes):
+        assert precompress.decode(sent, encoding) == decoded
+    else:
+        with pytest.raises(precompress.CannotDecode, match=decoded):
+            precompress.decode(sent, encoding)
+
+
+def test_what_compressed_bytes_are_sniffed_as():
+    assert precompress.sniff(gzip.compress(TEXT)) == "gzip"
+    assert precompress.sniff(precompress.compress(TEXT, "br")) == "br"
+    assert precompress.sniff(TEXT) is None

@@ -1,7 +1,10 @@
 """The core's vectors on MicroPython and Pyodide, the interpreters it runs on in the browser.
 
 Each row must give exactly what docs/contract.md says, as on CPython; a core that slips on either
-interpreter (dict order, bool-is-not-int, recursion depth, float text) fails here.
+interpreter (dict order, bool-is-not-int, recursion depth, float text) fails here. MicroPython is
+heap-device's own, the variant the browser runs, through its host build (no Node.js: the core
+frozen into it, each transform compiled by mpy-cross as the build does); Pyodide is the npm
+build, through Node.
 """
 
 import json
@@ -14,29 +17,53 @@ from conftest import as_javascript_writes
 from vectors import BRIDGE, CALLS, CONSENT, LOADER, SETTINGS, SETTINGS_ERRORS, TRANSFORMS
 
 from heap_device.browser.bridge import Bridge
+from heap_device.tools import hostpython
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "interpreters" / "run_vectors.mjs"
-PACKAGES = {
-    "micropython": "@micropython/micropython-webassembly-pyscript/micropython.mjs",
-    "pyodide": "pyodide/pyodide.mjs",
-}
+PYODIDE = "pyodide/pyodide.mjs"
+HOST_MAIN = (
+    "import json\nfrom host_input import TEXT\nimport vector_runner\n"
+    "print(vector_runner.run(json.loads(TEXT)))\n"
+)
+
+
+def messages_texts():
+    return {
+        "calls": [as_javascript_writes(row[2]) for row in CALLS + CONSENT],
+        "bridge": bridge_texts(),
+        "transforms": [as_javascript_writes(row[4]) for row in TRANSFORMS],
+    }
+
+
+def on_micropython():
+    """The vectors on the host build of heap-device's MicroPython."""
+    modules = {"host_input": json.dumps(messages_texts(), ensure_ascii=False)}
+    for name in ("vectors.py", "interpreters/vector_runner.py"):
+        source = (ROOT / "tests" / name).read_text(encoding="utf-8")
+        module = name.split("/")[-1][:-3]
+        modules[module] = hostpython.compile_source(source, name.split("/")[-1])
+    for row, vector in enumerate(TRANSFORMS):
+        name = "vector_transform_%d" % row
+        modules[name] = hostpython.compile_source(vector[1], name + ".py")
+    done = hostpython.run(hostpython.compile_source(HOST_MAIN, "main.py"), modules)
+    assert done.status == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module", params=["micropython", "pyodide"])
 def results(request, tmp_path_factory):
     runtime = request.param
+    if runtime == "micropython":
+        out = on_micropython()
+        assert out["implementation"] == "micropython"
+        return out
     if shutil.which("node") is None:
         pytest.fail("node is needed to run the vectors on %s (make test installs it)" % runtime)
-    if not (ROOT / "node_modules" / PACKAGES[runtime]).exists():
-        pytest.fail("node_modules is missing %s: run `npm ci`" % PACKAGES[runtime])
+    if not (ROOT / "node_modules" / PYODIDE).exists():
+        pytest.fail("node_modules is missing %s: run `npm ci`" % PYODIDE)
     messages = tmp_path_factory.mktemp(runtime) / "messages.json"
-    texts = {
-        "calls": [as_javascript_writes(row[2]) for row in CALLS + CONSENT],
-        "bridge": bridge_texts(),
-        "transforms": [as_javascript_writes(row[4]) for row in TRANSFORMS],
-    }
-    messages.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    messages.write_text(json.dumps(messages_texts(), ensure_ascii=False), encoding="utf-8")
     done = subprocess.run(
         ["node", str(RUNNER), runtime, str(ROOT), str(messages)],
         capture_output=True,
@@ -45,7 +72,7 @@ def results(request, tmp_path_factory):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
-    assert out["implementation"] == ("micropython" if runtime == "micropython" else "cpython")
+    assert out["implementation"] == "cpython"
     return out
 
 

@@ -5,10 +5,10 @@ import json
 import math
 import random
 import shutil
-import struct
 import subprocess
 
 import pytest
+from core_jstext_cases import boundaries, javascript_strings, random_doubles
 from hypothesis import strategies as st
 
 from heap_device.core import jstext
@@ -72,17 +72,6 @@ def test_number_text_matches_javascript_string():
     assert ours == js
 
 
-def random_floats(count, seed):
-    """Floats from random bit patterns: every exponent range, subnormals included."""
-    rng = random.Random(seed)
-    out = []
-    while len(out) < count:
-        (number,) = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))
-        if math.isfinite(number):
-            out.append(number)
-    return out + [rng.uniform(-1e6, 1e6) for _ in range(count)]
-
-
 def random_json(rng, depth=0):
     roll = rng.random()
     if depth > 3 or roll < 0.5:
@@ -102,9 +91,56 @@ def random_json(rng, depth=0):
     return {rng.choice(keys): random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))}
 
 
-def test_number_text_matches_javascript_for_random_floats():
-    numbers = random_floats(2000, seed=7)
-    assert [jstext.number_text(n) for n in numbers] == node_eval("(n) => String(n)", numbers)
+def test_number_text_matches_javascript_on_every_kind_of_boundary():
+    numbers = boundaries()
+    assert [jstext.number_text(n) for n in numbers] == javascript_strings(numbers)
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_number_text_matches_javascript_on_random_doubles(seed):
+    numbers = random_doubles(15000, seed)
+    ours = [jstext.number_text(n) for n in numbers]
+    differ = [
+        (repr(n), o, j) for n, o, j in zip(numbers, ours, javascript_strings(numbers)) if o != j
+    ]
+    assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (9882.47, "9882.47"),  # MicroPython's repr: 9882.469999999999
+        (-75822.01, "-75822.01"),  # MicroPython's repr: -75822.00999999999
+        (2.0**60, "1152921504606847000"),  # the fewest digits, then zeros up to the point
+        (562949953421312.125, "562949953421312.1"),  # 17 digits would be a tie; 16 suffice
+        (2.0**-1074, "5e-324"),
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+        (-0.0, "0"),
+    ],
+)
+def test_number_text_examples(number, text):
+    assert jstext.number_text(number) == text
+
+
+def test_whole_numbers_beyond_2_53_are_written_as_the_double_javascript_reads():
+    rng = random.Random(3)
+    whole = [2**53 + 1, -(2**53) - 1, 2**60, 10**21, 10**21 - 1, 2**1024 - 2**970 - 1, 2**1024]
+    whole += [rng.randint(2**53, 10**25) * rng.choice([1, -1]) for _ in range(2000)]
+    whole += [rng.randint(1, 9) * 10 ** rng.randint(16, 310) for _ in range(500)]
+    # JSON text of such a number is its digits; JSON.parse reads it as the nearest double.
+    assert [jstext.number_text(n) for n in whole] == node_eval(
+        "(s) => String(Number(s))", [str(n) for n in whole]
+    )
+
+
+def test_whole_numbers_beyond_the_largest_double_are_not_finite():
+    assert jstext.is_finite(2**1024 - 2**970 - 1)
+    assert not jstext.is_finite(2**1024 - 2**970)  # halfway to 2**1024: JavaScript reads Infinity
+    assert (
+        jstext.encode([10**400, -(10**400)]) == "[null,null]"
+    )  # as JSON.stringify([Infinity, -Infinity])
 
 
 def test_encode_reproduces_what_javascript_wrote():

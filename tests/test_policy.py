@@ -1,6 +1,8 @@
 """A page's Content-Security-Policy as check reads it: which inline scripts run, the hash to add
 for one that does not, and which RudderStack hosts a page names (tools/policy.py)."""
 
+import io
+
 import pytest
 
 from heap_device.tools import check, policy
@@ -51,9 +53,11 @@ def test_the_hosts_a_rudderstack_page_needs():
 
 
 def _report_of(html, text):
-    found = []
-    check.check_page_scripts(text, "CSP", check.parse_html(html), "https://shop.test", found.append)
-    return found
+    """The lines check's policy phase says of a page's own scripts (no server: one Context)."""
+    ctx = check.Context("https://shop.test/", out=io.StringIO())
+    ctx.page, ctx.html = check.Answer("https://shop.test/", 200), check.parse_html(html)
+    check.check_page_scripts(ctx, text, "CSP")
+    return ctx.problems
 
 
 OLD_DOCUMENTED = (
@@ -97,3 +101,46 @@ def test_data_scripts_and_script_files_need_no_hash():
     # line breaks as the browser parses them (\r\n -> \n) before hashing
     crlf = "<script>a();\r\nb();</script>"
     assert policy.inline_hash("a();\nb();") in _report_of(crlf, "script-src 'self'")[0]
+
+
+@pytest.mark.parametrize(
+    "source, url, allowed",
+    [
+        ("'self'", "http://a.test:8000/x.js", True),
+        ("'self'", "http://a.test:8001/x.js", False),
+        ("'self'", "https://a.test/x.js", True),  # http page: upgraded to https
+        ("*", "https://b.test/x.js", True),
+        ("*", "data:text/javascript,1", False),
+        ("https:", "https://b.test/x.js", True),
+        ("https:", "http://b.test/x.js", False),
+        ("b.test", "http://b.test/x.js", True),
+        ("b.test", "http://b.test:8000/x.js", False),
+        ("b.test:*", "http://b.test:8000/x.js", True),
+        ("*.b.test", "https://cdn.b.test/x.js", True),
+        ("*.b.test", "https://b.test/x.js", False),
+        ("https://b.test/heap/", "https://b.test/heap/x.js", True),
+        ("https://b.test/heap/", "https://b.test/other/x.js", False),
+        ("https://b.test/heap/x.js", "https://b.test/heap/x.js", True),
+        ("'unsafe-eval'", "https://b.test/x.js", False),
+    ],
+)
+def test_csp_source_matching(source, url, allowed):
+    assert policy.source_allows(source, url, "http://a.test:8000") is allowed
+
+
+@pytest.mark.parametrize(
+    "sources, nonce, integrity, runs",
+    [
+        (None, None, None, True),
+        (["'self'"], None, None, True),
+        (["https://cdn.test"], None, None, False),
+        (["'self'", "'strict-dynamic'"], None, None, False),  # hosts and 'self' count for nothing
+        (["'nonce-Ab1'", "'strict-dynamic'"], "Ab1", None, True),
+        (["'nonce-Ab1'", "'strict-dynamic'"], "ab1", None, False),  # nonces are case-sensitive
+        (["'sha384-x'", "'strict-dynamic'"], None, "sha384-x", True),
+        (["'sha384-x'", "'strict-dynamic'"], None, "sha384-y", False),
+    ],
+)
+def test_which_script_tags_a_policy_runs(sources, nonce, integrity, runs):
+    url = "https://shop.test/heap/heap-device.0123456789ab.js"
+    assert policy.script_tag_allowed(sources, url, "https://shop.test", nonce, integrity) is runs

@@ -6,7 +6,7 @@ import pytest
 from vectors import RAISES, TRANSFORMS, tr
 
 from heap_device.core import order
-from heap_device.core.transform import SiteTransform, handle
+from heap_device.core.transform import SiteTransform, handle, unloadable
 
 
 def site_of(source, destination_id=None, filename="<transform>"):
@@ -78,13 +78,13 @@ def test_a_drop_says_so_with_debug(settings_for):
 
 def test_an_exception_names_file_line_and_exception_once(settings_for):
     site = site_of(RAISES, filename="rules.py")
-    settings = settings_for()
+    settings = settings_for(transformErrors="send")
     first = handle(json.dumps(tr()), settings, site)
     assert first["notes"] == [
         [
             "error",
             "transformEvent raised at rules.py line 3: ZeroDivisionError: integer division or "
-            "modulo by zero; the message was sent as it was (transformErrors: send; said once, "
+            'modulo by zero; the message was sent as it was (transformErrors: "send"; said once, '
             "later ones are counted with debug)",
         ]
     ]
@@ -145,13 +145,66 @@ def test_a_different_error_is_said_again(settings_for):
 
 def test_a_bad_return_is_said_once(settings_for):
     site = site_of("def transformEvent(event, metadata):\n    return 'x'\n")
-    settings = settings_for()
+    settings = settings_for(transformErrors="send")
     notes = [handle(json.dumps(tr()), settings, site)["notes"] for _ in range(3)]
     assert [levels(n) for n in notes] == [["error"], ["debug"], ["debug"]]
     assert notes[0][0][1].startswith(
         "transformEvent returned a string; it must return a dict with a type (track, identify, "
         "page, group or alias), a list of them, or None; the message was sent as it was"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected_calls"),
+    [
+        ({}, []),  # the default: a masking rule that fails must not leak what it should mask
+        ({"transformErrors": "drop"}, []),
+        ({"transformErrors": "send"}, [["track", ["Order Completed", {"total": 5}]]]),
+    ],
+)
+def test_a_failing_transform_drops_the_message_unless_send_is_chosen(
+    settings_for, options, expected_calls
+):
+    result = handle(json.dumps(tr()), settings_for(**options), site_of(RAISES))
+    assert result["calls"] == expected_calls
+    assert result["transform"]["outcome"] == "error"
+
+
+def test_the_drop_line_says_how_to_choose_send(settings_for):
+    result = handle(json.dumps(tr()), settings_for(), site_of(RAISES, filename="rules.py"))
+    [[level, text]] = result["notes"]
+    assert level == "error"
+    assert text.endswith(
+        '; the message was dropped (transformErrors: "drop", the default; to send such a '
+        'message as it was instead, build with --options \'{"transformErrors": "send"}\'; '
+        "said once, later ones are counted with debug)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("choice", "site_kind", "text"),
+    [
+        (
+            "drop",
+            SiteTransform,
+            "your transform could not be loaded (ImportError: no module named 'typing'); every "
+            'message is dropped (transformErrors: "drop", the default; to send such a message as '
+            'it was instead, build with --options \'{"transformErrors": "send"}\')',
+        ),
+        (
+            "send",
+            type(None),
+            "your transform could not be loaded (ImportError: no module named 'typing'); every "
+            'message is sent as it was (transformErrors: "send")',
+        ),
+    ],
+)
+def test_a_transform_that_cannot_load_drops_all_or_sends_all(settings_for, choice, site_kind, text):
+    settings = settings_for(transformErrors=choice)
+    site, said = unloadable("ImportError: no module named 'typing'", settings, "dest-9")
+    assert said == text and type(site) is site_kind
+    if site is not None:
+        assert handle(json.dumps(tr()), settings, site)["calls"] == []
 
 
 def test_the_next_message_is_handled_normally_after_an_error(settings_for):
@@ -266,14 +319,17 @@ def test_the_bridge_maps_what_the_transform_returned(monkeypatch):
 
 def test_the_bridge_logs_a_failure_once_with_the_prefix(monkeypatch):
     bridge = _bridge_with(monkeypatch, RAISES)
-    logs = [[op for op in _ops(bridge, tr()) if op[0] == "log"] for _ in range(2)]
+    batches = [_ops(bridge, tr()) for _ in range(2)]
+    logs = [[op for op in ops if op[0] == "log"] for ops in batches]
     assert len(logs[0]) == 1 and logs[1] == []
     assert logs[0][0][1:3] == [
         "error",
         "heap-device: transformEvent raised at mask_email.py line 3: ZeroDivisionError: integer "
-        "division or modulo by zero; the message was sent as it was (transformErrors: send; "
-        "said once, later ones are counted with debug)",
+        'division or modulo by zero; the message was dropped (transformErrors: "drop", the '
+        "default; to send such a message as it was instead, build with --options "
+        '\'{"transformErrors": "send"}\'; said once, later ones are counted with debug)',
     ]
+    assert [op for ops in batches for op in ops if op[0] == "call"] == []  # dropped, both times
 
 
 def test_the_bridge_reset_is_not_transformed(monkeypatch):

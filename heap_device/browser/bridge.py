@@ -35,7 +35,9 @@ from heap_device.core.loader import loader_plan
 from heap_device.core.settings import resolve_settings
 
 PREFIX = "heap-device: "
-# A build with a site's own transform (docs/contract.md §9) ships it as this module.
+# A build with a site's own transform (docs/contract.md §9) ships it as this module: a file
+# beside the package (Pyodide, PyScript), or, in heap-device's own MicroPython, whose heap_device
+# is frozen and which has no file system, bytes its built-in _heap_device runs under this name.
 SITE_MODULE = "heap_device.site_transform"
 # A page already runs Heap when window.heap has one of these (Heap's own snippets set them).
 HEAP_PRESENT_KEYS = ("appid", "envId", "loaded")
@@ -135,7 +137,7 @@ class Bridge:
     def _load_site(self, ops):
         """The build's site transform, imported once: its module state lives as long as the page."""
         try:
-            module = __import__(SITE_MODULE, None, None, ["transformEvent"])
+            module = _import_site()
             function = module.transformEvent
         except ImportError as exc:
             if SITE_MODULE in str(exc) or "site_transform" in str(exc):
@@ -203,6 +205,18 @@ class Bridge:
                 ops.append(_log(level, text))
             elif debug:
                 ops.append(_log("info" if level == "info" else "debug", text))
+
+
+def _import_site():
+    """The build's site transform module; ImportError naming it when the build has none."""
+    try:
+        from _heap_device import site_module  # heap-device's own MicroPython
+    except ImportError:
+        return __import__(SITE_MODULE, None, None, ["transformEvent"])
+    module = site_module(SITE_MODULE)
+    if module is None:
+        raise ImportError("no module named '%s'" % SITE_MODULE)
+    return module
 
 
 def _mapping():

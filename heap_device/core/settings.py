@@ -211,10 +211,11 @@ DECLARED = (
     ),
     Setting(
         "transformErrors",
-        'one of "send" or "drop"',
-        "send",
-        "when your own transformEvent fails: send the message as it was, or drop it",
-        _choice("send", "drop"),
+        'one of "drop" or "send"',
+        "drop",
+        "when your own transformEvent fails: drop the message (a masking rule that fails must "
+        "not leak what it masks), or send it as it was",
+        _choice("drop", "send"),
     ),
     Setting(
         "debug",

@@ -7,7 +7,8 @@ message the SDK hands over, before the mapping, and what it returns is what gets
 `result["transform"]` says what came of it (PLAN decision 8): `{"outcome": "unchanged" |
 "changed" | "dropped" | "split" | "error", "events": [...], "error": text}`. A transform's failure
 never raises here and never loses a message silently: `transformErrors` chooses "send" (the
-message as it was before the transform) or "drop", and each distinct failure is one console error.
+message as it was before the transform) or "drop" (the default), and each distinct failure is one
+console error.
 """
 
 import io
@@ -74,20 +75,50 @@ class SiteTransform:
         """The note(s) for one failure: an error the first time, a debug count after that."""
         seen = self.failures.get(key, 0) + 1
         self.failures[key] = seen
-        then = (
-            "the message was sent as it was"
-            if settings["transformErrors"] == "send"
-            else "the message was dropped"
-        )
+        then = "the message was " + _fate(settings)
         if seen == 1:
             return [
                 [
                     "error",
-                    "%s; %s (transformErrors: %s; said once, later ones are counted with debug)"
-                    % (text, then, settings["transformErrors"]),
+                    "%s; %s (%s; said once, later ones are counted with debug)"
+                    % (text, then, _choice(settings)),
                 ]
             ]
         return [["debug", "%s again (%d times so far); %s" % (text, seen, then)]]
+
+
+def unloadable(description, settings, destination_id=None):
+    """A transform the page could not import -> (the site to use, its one console error).
+
+    With "drop" every message is dropped (a site that drops them all); with "send" each is sent
+    as it was (no site, None). `description` says what failed, e.g. "ImportError: no module..."
+    """
+    text = "your transform could not be loaded (%s); every message is %s (%s)" % (
+        description,
+        _fate(settings),
+        _choice(settings),
+    )
+    if settings["transformErrors"] == "send":
+        return None, text
+    return SiteTransform(_drop_all, destination_id), text
+
+
+def _drop_all(event, metadata):
+    return None
+
+
+def _fate(settings):
+    return "sent as it was" if settings["transformErrors"] == "send" else "dropped"
+
+
+def _choice(settings):
+    """The setting as chosen, and for the default how to choose the other way."""
+    if settings["transformErrors"] == "send":
+        return 'transformErrors: "send"'
+    return (
+        'transformErrors: "drop", the default; to send such a message as it was instead, '
+        'build with --options \'{"transformErrors": "send"}\''
+    )
 
 
 def handle(text, settings, site, dev=False):

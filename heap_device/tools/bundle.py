@@ -15,6 +15,11 @@ to its content-addressed name; the runtime script's ``BUILD.pack`` and ``BUILD.i
 A chain of trust from the tag: the tag's SRI pins the entry; the entry's ``BUILD.integrity`` holds
 the sha384 (SRI form) of the runtime script, the runtime script's that of the module pack and of
 each interpreter file, and the page side verifies each before it runs (static/page/trust.js).
+
+The default build (MicroPython in a worker) runs heap-device's own MicroPython (runtime/, built
+into static/runtime/): heap_device's browser modules are frozen into its .wasm, its glue is
+copied into the runtime script (one verified file carries all the JS), and only a site's
+transform travels in the module pack. PyScript keeps the npm MicroPython (its js module).
 """
 
 import hashlib
@@ -54,15 +59,22 @@ PYSCRIPT_ENTRY = "browser/main.py"
 TRANSFORM_CORE = "core/transform.py"
 # The heap-device:calls detail for page tools (the demo, tests): only --dev builds ship it.
 DEV_REPORT = "browser/report.py"
-# The worker build ships MicroPython bytecode (.mpy), compiled by mpy-cross: importing it skips
-# the parse and compile that source costs at every start. A .mpy loads only on the bytecode
-# version its compiler wrote; this is the one of the pinned MicroPython (1.27: mpy v6,
-# sys.implementation._mpy & 0xff), and tests/test_mpy.py checks it against that runtime.
+# A site's transform reaches the worker's MicroPython as bytecode (.mpy), compiled by mpy-cross:
+# a .mpy loads only on the bytecode version its compiler wrote; this is the one of our runtime
+# (MicroPython 1.27: mpy v6, sys.implementation._mpy & 0xff; tests/test_mpy.py checks it).
 MPY_VERSION = 6
-# The worker build fetches every module in one file (one request instead of a dozen, and gzip
-# compresses them together): a 4-byte little-endian length, a JSON index [[path, size], ...]
-# (paths under heap_device/), then each file's bytes in index order. heap-device-runtime.js
-# unpacks it into the interpreter's file system.
+# heap-device's own MicroPython (runtime/README.md): the committed output of `make runtime`.
+# build.json names the heap_device files frozen into the .wasm (and their sha256).
+OWN_RUNTIME = STATIC / "runtime"
+OWN_GLUE = "micropython.js"
+OWN_RECORD = "build.json"
+# Where the runtime script takes the glue in (MicroPython worker builds only).
+GLUE_LINE = "// micropython glue\n"
+# The worker build fetches the modules that are not frozen in (all of them for Pyodide, only a
+# site's transform for MicroPython) in one file: a 4-byte little-endian length, a JSON index
+# [[path, size], ...] (paths under heap_device/), then each file's bytes in index order.
+# heap-device-runtime.js hands them to the interpreter. A MicroPython build without a transform
+# has none.
 MODULE_PACK = "heap_device/modules.bin"
 # The rooms that ship to the browser (every .py file in them), beside the package's __init__.py.
 SHIPPED_ROOMS = ("core", "browser")
@@ -80,11 +92,9 @@ PYSCRIPT_FILES = (
     "py-game-*.js",
     "py-terminal-*.js",
 )
+# The interpreter's files a build ships: (npm package, or None for our own runtime, names).
 RUNTIME_FILES = {
-    "micropython": (
-        "@micropython/micropython-webassembly-pyscript",
-        ("micropython.mjs", "micropython.wasm"),
-    ),
+    "micropython": (None, ("micropython.wasm",)),
     "pyodide": (
         "pyodide",
         (
@@ -96,6 +106,11 @@ RUNTIME_FILES = {
         ),
     ),
 }
+# PyScript runs the npm MicroPython: it needs the js module our runtime leaves out.
+PYSCRIPT_MICROPYTHON = (
+    "@micropython/micropython-webassembly-pyscript",
+    ("micropython.mjs", "micropython.wasm"),
+)
 # The line of a built script that holds what the build wrote into it (build_of reads it back).
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
 
@@ -124,6 +139,25 @@ def shipped_modules(runtime, boot=DEFAULT_BOOT, site=False, dev=True):
     if runtime == "micropython" and boot == "worker":
         return [name[: -len(".py")] + ".mpy" for name in names]
     return names
+
+
+def own_runtime_record():
+    """static/runtime/build.json: what `make runtime` built, and from which heap_device files."""
+    path = OWN_RUNTIME / OWN_RECORD
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UsageError(f"{path} is missing or unreadable: {assets.fix_missing()}") from None
+
+
+def runtime_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None):
+    """{name in the interpreter's folder: source Path} of the interpreter a build ships."""
+    if runtime == "micropython" and boot == "pyscript":
+        package, names = PYSCRIPT_MICROPYTHON
+    else:
+        package, names = RUNTIME_FILES[runtime]
+    folder = OWN_RUNTIME if package is None else assets.package_dir(package, pyodide_dir)
+    return {name: folder / name for name in names}
 
 
 def check_boot(runtime, boot):
@@ -248,10 +282,11 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None, i
 def render_runtime_module(
     runtime, pack=MODULE_PACK, interpreter=None, dev=False, integrity_of=None
 ):
-    """The heap-device-runtime.js a worker build writes: its module pack and interpreter folder
-    (as served: content-addressed names); dev (--dev) marks its start-up steps for the bench.
-    `integrity_of`: {served name: SRI} of the pack and the interpreter's files; trust.js (which
-    verifies them) is copied in where the module says ``// trust.js``."""
+    """The heap-device-runtime.js a worker build writes: its module pack (None: none) and
+    interpreter folder (as served: content-addressed names); dev (--dev) marks its start-up steps
+    for the bench. `integrity_of`: {served name: SRI} of the pack and the interpreter's files;
+    trust.js (which verifies them) is copied in where the module says ``// trust.js``, and, for
+    MicroPython, our runtime's glue where it says ``// micropython glue``."""
     build = {
         "runtime": runtime,
         "pack": pack,
@@ -260,7 +295,13 @@ def render_runtime_module(
     }
     if dev:
         build["dev"] = True
-    return _render(RUNTIME_MODULE, build, {TRUST_LINE: module_body(TRUST_MODULE)})
+    glue = ""
+    if runtime == "micropython":
+        path = OWN_RUNTIME / OWN_GLUE
+        if not path.is_file():
+            raise UsageError(f"{path} is missing: {assets.fix_missing()}")
+        glue = path.read_text(encoding="utf-8")
+    return _render(RUNTIME_MODULE, build, {TRUST_LINE: module_body(TRUST_MODULE), GLUE_LINE: glue})
 
 
 def _integrity(source):
@@ -336,10 +377,11 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     sources = browser_modules(boot, bool(site), dev)
     if boot == "worker":
         if runtime == "micropython":
-            modules = {n[: -len(".py")] + ".mpy": d for n, d in compile_mpy(sources).items()}
+            modules = {}  # heap_device is frozen into our runtime (own_runtime_record)
         else:
             modules = {name: (PACKAGE_DIR / name).read_bytes() for name in sources}
-        files[MODULE_PACK] = pack_modules({**modules, **site})
+        if modules or site:
+            files[MODULE_PACK] = pack_modules({**modules, **site})
     else:
         for name in sources:
             files["heap_device/" + name] = PACKAGE_DIR / name
@@ -355,9 +397,8 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
                 raise UsageError(f"{pyscript_dist} has no {pattern}: {assets.fix_missing()}")
             for name in found:
                 files["pyscript/" + name] = pyscript_dist / name
-    package, names = RUNTIME_FILES[runtime]
-    for name in names:
-        files[runtime + "/" + name] = assets.package_dir(package, pyodide_dir) / name
+    for name, source in runtime_files(runtime, boot, pyodide_dir).items():
+        files[runtime + "/" + name] = source
     for source in files.values():
         if isinstance(source, Path) and not source.is_file():
             raise UsageError(f"{source} is missing: {assets.fix_missing()}")
@@ -368,9 +409,10 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
     if boot == "worker":
         # What the runtime script loads: the pack and every interpreter file it (or Pyodide,
         # through the worker's fetch) fetches, named as served relative to the bundle.
-        pack = served_name(MODULE_PACK, paths)
+        pack = served_name(MODULE_PACK, paths) if MODULE_PACK in files else None
         folder = paths[runtime + "/"]
-        names = [pack] + [name for name in served if name.startswith(folder)]
+        names = [pack] if pack else []
+        names += [name for name in served if name.startswith(folder)]
         runtime_js = render_runtime_module(
             runtime, pack, folder, dev, {name: _integrity(served[name]) for name in sorted(names)}
         ).encode("utf-8")

@@ -8,6 +8,8 @@ from heap_device.tools.bundle import BOOTS, RUNTIMES, build
 from heap_device.tools.output import save_tag
 from heap_device.tools.snippet import check_base_url, parse_options, snippet_from
 
+DEFAULT_PAGE_URL = "https://www.example.com/"  # trial.DEFAULT_PAGE_URL (imported only for try)
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit status 2 (argparse would print the usage too)
@@ -61,6 +63,11 @@ def _parser():
     b.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     b.add_argument("--force", action="store_true", help="write beside files it did not write")
     b.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
+    b.add_argument(
+        "--examples",
+        help="a .jsonl file of your site's messages (one a line): each runs through --transform "
+        "on the runtime first; one that fails stops the build",
+    )
     s = commands.add_parser("snippet", help="print the <script> tag of a build")
     s.add_argument("--from", dest="folder", required=True, help="the folder build wrote")
     s.add_argument(
@@ -77,9 +84,21 @@ def _parser():
     c.add_argument("--page", help="a page of the site: checks its CSP and cross-origin headers")
     t = commands.add_parser("try", help="what Heap would get for one message (JSON file or stdin)")
     t.add_argument("message", nargs="?", help="a JSON file (default: stdin)")
+    t.add_argument("--messages", help="a .jsonl file: one message a line, each tried in turn")
     t.add_argument("--options", help="tag options as JSON, e.g. '{\"trackPageCalls\": true}'")
     t.add_argument("--transform", help="your transformEvent file (docs/transformations.md)")
     t.add_argument("--destination-id", help="the destinationId metadata(event) gives")
+    t.add_argument(
+        "--page-url",
+        help="the page the message comes from, for context.page (default %s)" % DEFAULT_PAGE_URL,
+    )
+    t.add_argument(
+        "--runtime",
+        choices=RUNTIMES,
+        default="micropython",
+        help="the build's runtime: micropython (default) runs on the browser's MicroPython",
+    )
+    t.add_argument("--pyodide-dir", help="a Pyodide distribution (for --runtime pyodide)")
     d = commands.add_parser("demo", help="serve the live demo page on this machine")
     d.add_argument(
         "--port", type=_port, default=8000, help="port to serve on (default 8000; 0: any free)"
@@ -102,6 +121,8 @@ def _build(args):
         parse_options(args.options)
     elif args.options is not None:
         raise UsageError("--options needs --base-url: the tag they go in needs the bundle's URL")
+    if args.examples is not None:
+        _examples(args)
     out = build(
         args.out, args.runtime, args.boot, args.force, args.pyodide_dir, args.dev, args.transform
     )
@@ -122,6 +143,26 @@ def _build(args):
     sys.stdout.write(tag)
 
 
+def _examples(args):
+    """build --examples: the site's messages through its transform first, or a UsageError."""
+    from heap_device.tools import trial
+
+    if args.transform is None:
+        raise UsageError("--examples needs --transform: they run through your transform")
+    options = parse_options(args.options) if args.options is not None else None
+    try:
+        ran = trial.examples(
+            args.examples, args.transform, options, args.runtime, pyodide_dir=args.pyodide_dir
+        )
+    except trial.TryError as exc:
+        raise UsageError(str(exc)) from None
+    print(
+        "heap-device: %s: %d message(s) through %s on %s, none failed"
+        % (args.examples, len(ran), args.transform, args.runtime),
+        file=sys.stderr,
+    )
+
+
 def main(argv=None):
     """Entry point of the ``heap-device`` command; returns the exit status."""
     try:
@@ -139,7 +180,16 @@ def main(argv=None):
         elif args.command == "try":
             from heap_device.tools import trial
 
-            return trial.main(args.message, args.options, args.transform, args.destination_id)
+            return trial.main(
+                args.message,
+                args.options,
+                args.transform,
+                args.destination_id,
+                messages=args.messages,
+                runtime=args.runtime,
+                page_url=args.page_url,
+                pyodide_dir=args.pyodide_dir,
+            )
         elif args.command == "check":
             from heap_device.tools import check
 

@@ -109,17 +109,27 @@ def entry_file(folder):
 def next_manifest(old, files, entry):
     """(the manifest of a new build of ``files``, the earlier files it removes).
 
-    The new build keeps the files of the one before it that its tag loads (a page cached with the
-    old tag still works) and removes what is older. ``old`` is the folder's manifest ({}: none).
+    The new build keeps the files of the build before it, so that a page cached with the old tag
+    still works, and removes what is older. "The build before it" is the last build that differs
+    from this one: a rebuild that changes nothing (or only the tag's --options) keeps the build
+    the folder already kept, and its own saved tag. ``old`` is the folder's manifest ({}: none).
     """
     new = set(files)
     current = _safe_names(old.get("files"))
-    older = _safe_names(_previous_of(old).get("files"))
-    kept = sorted(name for name in current - new if name != TAG_FILE)
+    previous = _previous_of(old)
+    older = _safe_names(previous.get("files"))
     manifest = {"entry": entry, "files": sorted(new)}
+    if old.get("entry") == entry:  # the same build again
+        before, kept = previous.get("entry"), sorted(older - new)
+        if TAG_FILE in current and isinstance(old.get("tag"), dict):
+            manifest["files"] = sorted(new | {TAG_FILE})  # still this build's tag
+            manifest["tag"] = old["tag"]
+    else:
+        before = old.get("entry", LEGACY_ENTRY)
+        kept = sorted(name for name in current - new if name != TAG_FILE)
     if kept:
-        manifest["previous"] = {"entry": old.get("entry", LEGACY_ENTRY), "files": kept}
-    remove = (older | current) - new - set(kept)
+        manifest["previous"] = {"entry": before, "files": kept}
+    remove = (older | current) - set(manifest["files"]) - set(kept)
     return manifest, remove
 
 

@@ -98,8 +98,17 @@ def sources_allow(sources, url, page_origin):
 
 # ---------------------------------------------------------------- inline scripts
 
+# The JavaScript MIME types (HTML's list of "JavaScript MIME type essence matches"): a browser
+# runs a script or module served as one of these, and a <script type> naming one runs as script.
+# The one list every tool reads.
+JAVASCRIPT_TYPES = frozenset(
+    ["application/ecmascript", "application/javascript", "application/x-ecmascript"]
+    + ["application/x-javascript", "text/ecmascript", "text/javascript", "text/jscript"]
+    + ["text/javascript1.%d" % n for n in range(6)]
+    + ["text/livescript", "text/x-ecmascript", "text/x-javascript"]
+)
 # <script type> values that run as script (the rest are data: application/json, ld+json, ...).
-SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
+SCRIPT_TYPES = JAVASCRIPT_TYPES | {"", "module"}
 
 
 def inline_hash(text):
@@ -125,6 +134,29 @@ def inline_allowed(sources, text, nonce=None):
     # 'unsafe-inline' counts only where no hash, no nonce and no 'strict-dynamic' is listed.
     strict = any(s.startswith(("'sha", "'nonce-")) or s == "'strict-dynamic'" for s in lowered)
     return "'unsafe-inline'" in lowered and not strict
+
+
+def is_strict_dynamic(sources):
+    """Does a script-src list hold 'strict-dynamic' (host sources and 'self' then count for
+    nothing; a script the page's HTML names runs only by its nonce or hash)?"""
+    return sources is not None and "'strict-dynamic'" in {s.lower() for s in sources}
+
+
+def script_tag_allowed(sources, url, page_origin, nonce=None, integrity=None):
+    """Does a script-src-elem list run ``<script src=url nonce=… integrity=…>`` in the page's
+    HTML? A nonce or one of the integrity hashes the list names runs it; with 'strict-dynamic'
+    nothing else does, without it a source that allows the URL does too."""
+    if sources is None:
+        return True
+    if nonce and "'nonce-%s'" % nonce in sources:  # nonces are case-sensitive
+        return True
+    if integrity and any("'%s'" % token in sources for token in integrity.split()):
+        return True
+    return not is_strict_dynamic(sources) and sources_allow(sources, url, page_origin)
+
+
+def nonces_of(sources):
+    return [s[len("'nonce-") : -1] for s in sources or () if s.lower().startswith("'nonce-")]
 
 
 def is_rudderstack_snippet(text):

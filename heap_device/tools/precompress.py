@@ -9,6 +9,7 @@ it cannot be imported the build writes ``.gz`` only and says so.
 """
 
 import gzip
+import zlib
 from functools import lru_cache
 
 # Encodings as a browser names them, best first, and their files' suffixes.
@@ -62,12 +63,57 @@ def is_copy(name, names):
     return any(name.endswith(s) and name[: -len(s)] in names for s in ENCODINGS.values())
 
 
+class CannotDecode(ValueError):
+    """A body that is not what its Content-Encoding says; the message says what it is instead."""
+
+
 def decode(data, encoding):
-    """Bytes as sent with Content-Encoding ``encoding`` -> the file's bytes (None: cannot)."""
-    if encoding in (None, "", "identity"):
+    """Bytes as sent with Content-Encoding ``encoding`` -> the file's bytes.
+
+    ``encoding`` is the header's value: codings in the order they were applied ("br, gzip": brotli
+    first), so they are undone last first. CannotDecode when the bytes are not what it says.
+    """
+    codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        data = _decode_one(data, coding)
+    return data
+
+
+def _decode_one(data, coding):
+    if coding == "identity":
         return data
-    if encoding in ("gzip", "x-gzip"):
-        return gzip.decompress(data)
-    if encoding == "br" and brotli_module() is not None:
-        return brotli_module().decompress(data)
+    if coding == "br" and brotli_module() is None:
+        raise CannotDecode("check cannot read 'br' here: pip install brotli")
+    decoders = {
+        "gzip": gzip.decompress,
+        "x-gzip": gzip.decompress,
+        "deflate": _inflate,
+        "br": lambda d: brotli_module().decompress(d),
+    }
+    if coding not in decoders:
+        raise CannotDecode("check cannot read %r" % coding)
+    try:
+        return decoders[coding](data)
+    except Exception as exc:  # brotli.error, zlib.error, gzip.BadGzipFile, EOFError: each its own
+        raise CannotDecode("not %s data (%s)" % (coding, exc or type(exc).__name__)) from None
+
+
+def _inflate(data):
+    """HTTP's deflate: zlib-wrapped as the RFC says, or raw as some servers send it."""
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return zlib.decompress(data, -zlib.MAX_WBITS)
+
+
+def sniff(data):
+    """The encoding ``data`` is compressed with, by its first bytes or by trying ("br"/"gzip"),
+    or None: how check tells a body compressed twice, or a copy sent without its label."""
+    if data[:2] == b"\x1f\x8b":
+        return "gzip"
+    try:
+        if brotli_module() is not None and brotli_module().decompress(data) != data:
+            return "br"
+    except Exception:  # brotli.error: not brotli
+        pass
     return None

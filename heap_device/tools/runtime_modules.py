@@ -1,88 +1,44 @@
 """What the runtimes heap-device ships can import: written from the runtimes, never by hand.
 
-tests/test_transform_build.py asks the pinned MicroPython and Pyodide (node_modules, through
-tests/interpreters/runtime_modules.mjs) and fails with the text to write here when they differ.
+MICROPYTHON is asked of heap-device's own MicroPython (the host build of the variant the browser
+runs): `python -m heap_device.tools.host_facts --write` rewrites it, and tests/test_host_facts.py
+fails when it differs. PYODIDE_BUILTINS is asked of the pinned Pyodide (node_modules, through
+tests/interpreters/runtime_modules.mjs): tests/test_transform_build.py fails with the text to
+write here when it differs.
 The build reads it to refuse a site's transform that imports what its runtime lacks (no Node
 is needed then: a wheel carries this file). Pyodide's pure-Python standard library is read from
 its python_stdlib.zip at build time; only its built-in modules are listed here.
 """
 
-# help('modules') of MicroPython, plus every "u" alias it accepts (ujson for json).
+# Every module of CPython's standard library or MicroPython's own that the runtime imports,
+# "u" aliases included (ujson for json): heap_device/tools/host_facts.py.
 MICROPYTHON = (
-    "_asyncio",
-    "abc",
     "array",
-    "asyncio",
-    "asyncio.core",
-    "asyncio.event",
-    "asyncio.funcs",
-    "asyncio.lock",
-    "base64",
     "binascii",
     "builtins",
-    "cmath",
     "collections",
-    "collections.defaultdict",
-    "copy",
-    "datetime",
-    "deflate",
-    "errno",
-    "fnmatch",
-    "framebuf",
-    "functools",
     "gc",
-    "gzip",
     "hashlib",
-    "heapq",
-    "hmac",
-    "html",
-    "inspect",
     "io",
-    "itertools",
-    "js",
-    "jsffi",
     "json",
-    "locale",
-    "logging",
     "math",
     "micropython",
-    "operator",
-    "os",
-    "os.path",
-    "pathlib",
-    "platform",
     "random",
     "re",
-    "select",
-    "stat",
-    "string",
     "struct",
     "sys",
-    "tarfile",
-    "tarfile.write",
     "time",
-    "types",
     "uarray",
     "ubinascii",
     "ucollections",
-    "uctypes",
-    "uerrno",
     "uhashlib",
-    "uheapq",
     "uio",
     "ujson",
-    "unittest",
-    "uos",
-    "uplatform",
     "urandom",
     "ure",
-    "uselect",
     "ustruct",
     "usys",
     "utime",
-    "uu",
-    "vfs",
-    "zlib",
 )
 # sys.builtin_module_names of Pyodide.
 PYODIDE_BUILTINS = (

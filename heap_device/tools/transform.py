@@ -1,9 +1,10 @@
 """A site's transform file (docs/contract.md §9): checked before a build writes anything, packed
-into the bundle under one fixed module name, and loaded on CPython for `heap-device try`.
+into the bundle under one fixed module name; `heap-device try` and heap_try apply the same checks.
 
 Every check fails with one line naming the file and what to fix (a UsageError): a syntax error
 (with its line), no `transformEvent`, a `transformEvent` that does not take two arguments, an
-import the chosen runtime does not have.
+import the chosen runtime does not have; for MicroPython, Python its compiler refuses, and a file
+that fails as it loads on the browser's MicroPython (the host build, tools/hostpython.py).
 """
 
 import ast
@@ -38,8 +39,11 @@ def read(path):
         raise UsageError(f"{path}: cannot read it ({exc})") from None
 
 
-def check(path, runtime=None, pyodide_dir=None):
-    """The checked source text of the transform at `path`, for `runtime` (None: CPython only)."""
+def check(path, runtime=None, pyodide_dir=None, load=True):
+    """The checked source text of the transform at `path`, for `runtime` (None: CPython only).
+
+    `load`: for MicroPython, also load it on the browser's MicroPython (its top level runs).
+    """
     source = read(path)
     try:
         tree = ast.parse(source, filename=str(path))
@@ -79,8 +83,29 @@ def check(path, runtime=None, pyodide_dir=None):
                     + _import_fix(runtime, name, pyodide_dir)
                 )
     if runtime == "micropython":
-        compile_mpy(path)  # MicroPython's own grammar (no match statement, ...): its compiler
+        mpy = compile_mpy(path)  # MicroPython's own grammar (no match statement, ...): its compiler
+        if load:
+            loads_on_micropython(path, mpy)
     return source
+
+
+def loads_on_micropython(path, mpy):
+    """Loads the transform (.mpy) on the host MicroPython as the browser does, or a UsageError."""
+    from heap_device.tools import hostpython
+
+    given = {"config": {"appId": "1"}, "options": {}, "texts": [], "transform": True}
+    given["destination_id"] = None
+    done = hostpython.run(hostpython.program("messages"), {"host_input": json.dumps(given)}, mpy)
+    if done.status != 0:
+        raise UsageError(f"{path}: the MicroPython runtime failed: {done.stderr.strip()}")
+    answer = json.loads(done.stdout)
+    if "load_error" in answer:
+        raise UsageError(load_error_text(path, answer["load_error"]))
+
+
+def load_error_text(path, why):
+    """The one line for a transform that fails as it loads on MicroPython."""
+    return f"{path}: on MicroPython (the browser's runtime), {why}"
 
 
 def imports_of(tree):

@@ -58,20 +58,43 @@ function startWorker(state, url) {
   };
 }
 
-// Python on the page's main thread: the same runtime module, imported instead of a worker (by its
-// URL once its fetched bytes are verified: importing them from a blob: would need blob: in
-// script-src, which the policy that refused the worker likely lacks).
+// Python on the page's main thread: the same runtime module, run by a module script whose
+// integrity the browser checks itself, then imported by its URL: the document's module map holds
+// the module that script ran, so import() gets that very module, with no second fetch a server
+// could answer differently. (Importing verified bytes from a blob: would need blob: in
+// script-src, which the policy that refused the worker likely lacks.)
 function startOnPage(state, why) {
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
   var url = fileUrl(state, state.build.runtimeScript);
-  var runtime = fetchVerified(url, integrityOf(state, state.build.runtimeScript)).then(function () {
+  var expected = integrityOf(state, state.build.runtimeScript);
+  runModuleScript(url, expected).then(function () {
     return import(url);
-  });
-  runtime.then(function (module) { return module.boot(); }).then(function (bridge) {
+  }, function () {
+    // The browser says only "error": fetch it once more to say why (trust.js's words).
+    return fetchVerified(url, expected).then(function () {
+      throw new Error('the browser did not run ' + url + ' (a network error, or bytes other than ' +
+        'the build wrote: its integrity check failed)');
+    });
+  }).then(function (module) { return module.boot(); }).then(function (bridge) {
     applyBatch(bridge.start());
     running(state, function (text) {
       var batch = bridge.receive(text);
       if (batch) applyBatch(batch);
     });
   }).catch(function (e) { stopped(state, e); });
+}
+
+/** Run `url` as a module script, the browser checking its `integrity` (SRI), if any; resolves
+ * once it ran, rejects if the browser did not run it. */
+export function runModuleScript(url, integrity) {
+  return new Promise(function (resolve, reject) {
+    var tag = document.createElement('script');
+    tag.type = 'module';
+    tag.crossOrigin = 'anonymous';
+    if (integrity) tag.integrity = integrity;
+    tag.onload = function () { tag.remove(); resolve(); };
+    tag.onerror = function () { tag.remove(); reject(new Error('not loaded: ' + url)); };
+    tag.src = url;
+    (document.head || document.documentElement).appendChild(tag);
+  });
 }

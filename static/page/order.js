@@ -106,27 +106,61 @@ export function takeMessage(state, message) {
   // live calls: taken before the callback
   var entry = (id !== null && state.byId[id]) || state.calling;
   if (entry && !entry.id && id !== null) { entry.id = id; state.byId[id] = entry; }
-  var log = state.log;
-  if (entry && log.indexOf(entry) !== -1) {
+  var log = state.log, text = serialise(message, state.build.fields);
+  var logged = entry && log.indexOf(entry) !== -1;
+  if (state.sdkTransforms && logged) return cameBack(state, entry, text);
+  if (logged) {
     // The SDK hands messages over in the order it made them: calls before this one made all theirs.
     for (var i = 0; log[i] !== entry; i++) if (!log[i].control) log[i].settled = true;
     drain(state, entry);
     entry.settled = true;
   }
-  handOver(state, serialise(message, state.build.fields));
-  if (!state.sdkTransforms) return drain(state);
-  // What came back for one message is handed over in one go (a transformation may split it, each
-  // part with its messageId): what the page called after it waits until the SDK is done.
-  Promise.resolve().then(function () { drain(state); });
-  return undefined;
+  // (a message no page call made, e.g. the SDK's own, or one whose call was settled: at once)
+  handOver(state, text);
+  return drain(state);
 }
 
-// Hand over every reset/consent whose earlier calls are all settled (stopping at `stopAt`).
-// Nothing goes before the settings: until a way in has handed them over, they wait in `held`.
+// With Device Mode Transformations each message makes its own round trip to the data plane, and
+// the answers come back in any order: what comes back for a call waits (in `parts`) until every
+// call the page made before it is settled. A call before it whose message is on its way is waited
+// for (at most until the SDK is done with its request, or SDK_TRANSFORM_WAIT_MS); one that made
+// no message holds nothing up.
+function cameBack(state, entry, text) {
+  var log = state.log;
+  for (var i = 0; log[i] !== entry; i++) {
+    var earlier = log[i];
+    if (earlier.control || earlier.settled) continue;
+    if (earlier.id) messageMade(state, earlier);
+    else earlier.settled = true;
+  }
+  (entry.parts = entry.parts || []).push(text);
+  // What came back for one message is handed over in one go (a transformation may split it,
+  // each part with its messageId): the call is settled once that go is over.
+  if (!entry.closing) {
+    entry.closing = true;
+    Promise.resolve().then(function () { settle(state, entry); });
+  }
+  drain(state);
+}
+
+/** The SDK is done with the data plane's answers for these messageIds (dataplane.js): what came
+ * back has been taken; a call that got nothing back (the transformation dropped its message, or
+ * the SDK did) holds nothing up from now on. */
+export function answered(state, ids) {
+  for (var i = 0; i < ids.length; i++) {
+    var entry = state.byId[ids[i]];
+    if (entry && !entry.settled) settle(state, entry);
+  }
+}
+
+// Hand over every reset/consent whose earlier calls are all settled (stopping at `stopAt`), and
+// what came back for them (cameBack). Nothing goes before the settings: until a way in has handed
+// them over, resets and consents wait in `held`.
 function drain(state, stopAt) {
   var log = state.log;
   while (log.length && log[0] !== stopAt) {
     var entry = log[0];
+    while (entry.parts && entry.parts.length) handOver(state, entry.parts.shift());
     if (!entry.control && !entry.settled) return;
     log.shift();
     if (entry.id) delete state.byId[entry.id];

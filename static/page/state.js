@@ -21,6 +21,8 @@ export function createState(build, tag, base) {
   return {
     build: build,
     base: base,
+    // our own tag's URL (transport.js: what our files did is ours)
+    entryUrl: tag && typeof tag.src === 'string' ? tag.src : null,
     optionsText: tag ? tag.getAttribute('data-options') : null,
     tagDestinationId: tag ? tag.getAttribute('data-destination-id') : null,
 
@@ -31,7 +33,9 @@ export function createState(build, tag, base) {
     capWarned: false,
 
     // order.js: the page's calls in page order ({settled, id} per message call, {control} per
-    // reset/consent), the message calls by messageId, and what the SDK is doing now.
+    // reset/consent; with Device Mode Transformations a call also keeps what came back for it,
+    // `parts`, until the calls before it are settled), the message calls by messageId, and what
+    // the SDK is doing now.
     log: [],
     byId: {},
     // > 0 inside one of our wrappers: a nested call is the same page call
@@ -43,6 +47,8 @@ export function createState(build, tag, base) {
     // RudderStack's Device Mode Transformations are on for our destination: a message made is on
     // its way to the data plane, and what comes back (if anything) is handed over later.
     sdkTransforms: false,
+    // dataplane.js watches the SDK's /transform requests (once)
+    transformsWatched: false,
     // resets/consents due before a way in handed the settings over, in order
     held: [],
     // every consent provider seen, in the order seen

@@ -61,22 +61,35 @@ export function refuse(state, refused) {
   console.error(PREFIX + refused);
 }
 
-var OURS = /wasm|WebAssembly|Aborted\(|micropython|pyodide|pyscript|unsafe-eval|EvalError/i;
+/** Whether `text` (a URL, or an error's stack) names a file we started: our own tag or a file of
+ * this build (BUILD.paths: the runtime script and each folder the build wrote). The page's own
+ * scripts, even beside ours, are not ours. */
+export function namesOurFile(state, text) {
+  if (typeof text !== 'string' || !text) return false;
+  var paths = state.build.paths, ours = state.entryUrl ? [state.entryUrl] : [];
+  if (!paths) ours.push(state.base);
+  for (var key in paths || {}) ours.push(state.base + paths[key]);
+  for (var i = 0; i < ours.length; i++) if (text.indexOf(ours[i]) !== -1) return true;
+  return false;
+}
 
-/** Turn the browser's word that our runtime was refused (CSP) or aborted into fail(). */
+/** Turn the browser's word that our runtime was refused (CSP) or aborted into fail(). Only what
+ * our own files did counts (the event names one of them); the page's own refusals and
+ * rejections stay the page's, untouched. */
 export function listenForFailures(state) {
   window.addEventListener('securitypolicyviolation', function (e) {
     // 'eval' stops PyScript only: a page's own refused eval must not count against the others.
-    if ((e.blockedURI === 'eval' && state.build.boot === 'pyscript') || e.blockedURI === 'wasm-eval') {
+    var refused = (e.blockedURI === 'eval' && state.build.boot === 'pyscript') || e.blockedURI === 'wasm-eval';
+    if (refused && namesOurFile(state, e.sourceFile)) {
       fail(state, "the page's Content-Security-Policy refused " + e.blockedURI + ' (' +
         e.effectiveDirective + ')');
     }
   });
-  // e.g. Emscripten's Aborted(...)
+  // e.g. Emscripten's Aborted(...), raised in our interpreter's script
   window.addEventListener('unhandledrejection', function (e) {
-    var why = String(e.reason && (e.reason.message || e.reason));
-    if (state.receiver || !OURS.test(why)) return;
-    fail(state, why);
+    var reason = e.reason;
+    if (state.receiver || !reason || !namesOurFile(state, String(reason.stack))) return;
+    fail(state, String(reason.message || reason));
     // said once, in our words, above
     e.preventDefault();
   });

@@ -1,6 +1,7 @@
 /* ways.js: the two ways the RudderStack SDK reaches heap-device. Both share one start (the first
  * hands the settings over) and one stream of messages (each messageId taken once). */
 
+import { watchTransformRequests } from './dataplane.js';
 import { releaseHeld, settleAll, takeMessage } from './order.js';
 import { plain } from './serialise.js';
 import { PREFIX } from './state.js';
@@ -17,6 +18,7 @@ export function makeHeap(state) {
     var id = destinationInfo && destinationInfo.destinationId;
     if (destinationInfo && destinationInfo.shouldApplyDeviceModeTransformation === true) {
       state.sdkTransforms = true; // (a Custom Device Mode destination is not told)
+      watchTransformRequests(state);
     }
     construct(state, config, 'Heap.io', analytics, id);
   }

@@ -1,4 +1,10 @@
-"""Inside MicroPython or Pyodide: run every vector through the core, return the results as JSON."""
+"""Inside MicroPython or Pyodide: run every vector through the core, return the results as JSON.
+
+On Pyodide (through Node) the input is /vectors/messages.json and each transform's source is
+exec'd; on heap-device's MicroPython (the host build, which has no compiler and no files, as in
+the browser) the input comes as `given` and each transform as a module compiled by mpy-cross
+(`vector_transform_<row>`).
+"""
 
 import json
 import sys
@@ -18,11 +24,21 @@ def _warns(notes):
     return [text for level, text in notes if level == "warn"]
 
 
-def run():
+def _transform_scope(row, source, compiled):
+    if compiled:
+        return __import__("vector_transform_%d" % row).__dict__
+    scope = {}
+    exec(source, scope)
+    return scope
+
+
+def run(given=None):
     out = {"implementation": sys.implementation.name, "calls": [], "settings": [], "errors": []}
     out["loader"] = []
-    with open("/vectors/messages.json") as texts:
-        given = json.load(texts)
+    compiled = given is not None
+    if given is None:
+        with open("/vectors/messages.json") as texts:
+            given = json.load(texts)
     messages = given["calls"]
     for (name, overrides, _, _, _), text in zip(vectors.CALLS + vectors.CONSENT, messages):
         settings, _ = resolve_settings(vectors.APP, overrides)
@@ -44,12 +60,11 @@ def run():
         settings, _ = resolve_settings(vectors.APP, overrides)
         out["loader"].append([name, loader_plan(settings)])
     out["transforms"] = []
-    for (name, source, overrides, destination, _, _, _), text in zip(
-        vectors.TRANSFORMS, given["transforms"]
+    for row, ((name, source, overrides, destination, _, _, _), text) in enumerate(
+        zip(vectors.TRANSFORMS, given["transforms"])
     ):
         settings, _ = resolve_settings(vectors.APP, overrides)
-        scope = {}
-        exec(source, scope)
+        scope = _transform_scope(row, source, compiled)
         try:
             site = SiteTransform(scope["transformEvent"], destination)
             result = transformed(text, settings, site)

@@ -4,6 +4,10 @@
 import assert from 'node:assert/strict';
 import { resolveObjectURL } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
 import { startRuntime as startWorker } from '../../static/page/boot.js';
@@ -129,4 +133,86 @@ test('main: one setup per page (a second copy of the tag does nothing), the ways
   assert.equal(win.Heap_RS.Heap, Heap);
   assert.equal(typeof win.HeapDevice.customIntegration.isReady, 'function');
   assert.equal(win.Heap_RS.running, undefined); // no dev tools passed
+});
+
+// ---- Python on the page (no worker could start): the browser verifies the runtime module --------
+
+// A runtime module on disk, so Node can import it by its URL as the browser would from its module
+// map; its boot() records that it ran.
+const ON_PAGE_RUNTIME = `export function boot() {
+  globalThis.bootedOnPage = (globalThis.bootedOnPage || 0) + 1;
+  return { start: () => ${JSON.stringify(READY)}, receive: (text) => { globalThis.receivedOnPage.push(text); } };
+}
+`;
+const ON_PAGE_SRI = 'sha384-' + createHash('sha384').update(ON_PAGE_RUNTIME).digest('base64');
+
+async function onPageStart(served) {
+  const dir = mkdtempSync(join(tmpdir(), 'heap-page-'));
+  writeFileSync(join(dir, 'heap-device-runtime.js'), ON_PAGE_RUNTIME);
+  const page = workerPage(pathToFileURL(dir).href + '/');
+  globalThis.location = { origin: 'null', href: page.state.base }; // file: URLs: the "same" origin
+  page.state.build.integrity = { 'heap-device-runtime.js': ON_PAGE_SRI };
+  globalThis.Worker = function () { throw new Error('worker-src refused'); };
+  globalThis.bootedOnPage = 0;
+  globalThis.receivedOnPage = [];
+  const fetched = [];
+  globalThis.fetch = async (url) => {
+    fetched.push(url);
+    return served === 404 ? new Response('no', { status: 404 }) : new Response(served);
+  };
+  handOver(page.state, 'settings', true);
+  startWorker(page.state);
+  const [script] = page.appended;
+  return { ...page, script, fetched, url: page.state.base + 'heap-device-runtime.js' };
+}
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Wait (a loaded machine imports slowly) until `done()` is true, 10 s at most. */
+async function until(done) {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+test('on the page: the runtime runs as a module script with its integrity, then comes from the module map, fetched once', async () => {
+  const { script, fetched, state, url, lines } = await onPageStart(ON_PAGE_RUNTIME);
+  assert.deepEqual([script.tag, script.type, script.src, script.integrity, script.crossOrigin],
+    ['script', 'module', url, ON_PAGE_SRI, 'anonymous']);
+  await settled();
+  assert.equal(globalThis.bootedOnPage, 0); // nothing imported before the browser ran the script
+  script.onload();
+  await until(() => globalThis.receivedOnPage.length);
+  assert.equal(script.removed, true);
+  assert.equal(globalThis.bootedOnPage, 1);
+  assert.deepEqual(globalThis.receivedOnPage, ['settings']);
+  assert.deepEqual(fetched, []); // no fetch of our own: the browser's one request is all
+  assert.equal(state.failed, false);
+  assert.deepEqual(lines.map((l) => l[0]), ['info']);
+  assert.match(lines[0][1], /^heap-device: Python runs on the page, not in a Web Worker \(no Web Worker could start here: worker-src refused\)/);
+});
+
+test('on the page: a runtime script the browser refused for its integrity is said in the refusal\'s words', async () => {
+  const { script, fetched, state, url, lines } = await onPageStart(ON_PAGE_RUNTIME + '// changed\n');
+  script.onerror();
+  await until(() => lines.length > 1);
+  assert.deepEqual(fetched, [url]);
+  assert.equal(globalThis.bootedOnPage, 0);
+  assert.equal(state.failed, true);
+  assert.deepEqual(lines.map((l) => l[0]), ['info', 'error']);
+  assert.ok(lines[1][1].startsWith('heap-device: ' + url + ' is not the file this build wrote (sha384 '), lines[1][1]);
+});
+
+test('on the page: a runtime script the server does not have is said as an HTTP error, not a refusal', async () => {
+  const { script, state, url, lines } = await onPageStart(404);
+  script.onerror();
+  await until(() => lines.length > 1);
+  assert.equal(state.failed, true);
+  assert.match(lines[1][1], /^heap-device: the Python runtime could not start \(fetching of heap-device-runtime\.js failed: .* answered HTTP 404\)/);
+  assert.ok(lines[1][1].includes(url));
+});
+
+test('on the page: a script the browser did not run though its bytes are right now: one error saying so', async () => {
+  const { script, state, lines } = await onPageStart(ON_PAGE_RUNTIME);
+  script.onerror();
+  await until(() => lines.length > 1);
+  assert.equal(state.failed, true);
+  assert.match(lines[1][1], /could not start \(the browser did not run .*heap-device-runtime\.js \(a network error, or bytes other than the build wrote/);
 });

@@ -12,7 +12,11 @@ export function fakeBrowser() {
   const win = new EventTarget();
   const doc = new EventTarget();
   const appended = [];
-  doc.createElement = (tag) => ({ tag, attributes: {}, setAttribute(k, v) { this.attributes[k] = v; } });
+  doc.createElement = (tag) => ({
+    tag, attributes: {}, removed: false,
+    setAttribute(k, v) { this.attributes[k] = v; },
+    remove() { this.removed = true; }
+  });
   doc.head = { appendChild: (el) => appended.push(el), append: (...els) => appended.push(...els) };
   globalThis.window = win;
   globalThis.document = doc;

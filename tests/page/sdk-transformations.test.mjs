@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 
+import { transformedIds } from '../../static/page/dataplane.js';
 import { SDK_TRANSFORM_WAIT_MS } from '../../static/page/order.js';
 import { FakeSdk, fakePage, labels, loadingSnippet } from './fake.mjs';
 
@@ -26,21 +27,43 @@ function transformation(message) {
   return [{ ...message, event: message.event && message.event.toUpperCase() }];
 }
 
+/** What the browser's XMLHttpRequest does for the SDK's /transform requests: nothing is sent;
+ * the test ends each request with end(status). */
+class FakeXhr extends EventTarget {
+  send(body) { this.body = body; }
+  end(status) { this.status = status; this.dispatchEvent(new Event('loadend')); }
+}
+
 /** An SDK whose Heap.io destination has Device Mode Transformations on: a message made goes to
- * the data plane (`onTheWay`) instead of to the destination; answer() ends the oldest round trip. */
+ * the data plane (`onTheWay`, one XMLHttpRequest each, body as the SDK writes it) instead of to
+ * the destination; answer(i) ends the i-th round trip still open, the oldest by default: what the
+ * transformation returned is handed over, then the request ends (status 200). fail(i, status):
+ * the data plane answered `status` and the SDK drops the message (no propagate). */
 class TransformingSdk extends FakeSdk {
   constructor(page, options = {}) {
     super(page, { ...options, destinationFlags: { shouldApplyDeviceModeTransformation: true } });
     this.onTheWay = [];
+    window.XMLHttpRequest = FakeXhr;
   }
 
   make(message, callback) {
-    if (!this.filtered(message)) this.onTheWay.push(message);
+    if (!this.filtered(message)) {
+      const xhr = new window.XMLHttpRequest();
+      xhr.send(JSON.stringify({ metadata: {}, batch: [{ orderNo: 1, destinationIds: ['dest-1'], event: message }] }));
+      this.onTheWay.push({ message, xhr });
+    }
     if (callback) callback(message);
   }
 
-  answer() {
-    transformation(this.onTheWay.shift()).forEach((m) => this.handOver(m));
+  answer(i = 0) {
+    const [{ message, xhr }] = this.onTheWay.splice(i, 1);
+    transformation(message).forEach((m) => this.handOver(m));
+    xhr.end(200);
+  }
+
+  fail(i, status) {
+    const [{ xhr }] = this.onTheWay.splice(i, 1);
+    xhr.end(status);
   }
 }
 
@@ -82,18 +105,90 @@ test('a reset after a message the transformation dropped goes before the next on
   ra().track('drop');
   ra().reset();
   ra().track('b');
-  sdk.answer();
-  assert.deepEqual(labels(page.handed), ['settings']); // nothing came back: "drop" may still
-  sdk.answer();
+  sdk.answer(1); // "b" came back first: it waits for "drop", still on its way
+  assert.deepEqual(labels(page.handed), ['settings']);
+  sdk.answer(); // nothing came back for "drop", and the SDK is done with it
   await tick();
   assert.deepEqual(labels(page.handed), ['settings', 'reset', 'track:B']);
 });
 
-test('when nothing comes back and nothing follows, the reset goes once the SDK has given up', async (t) => {
+test('answers that come back out of order reach Python in the order the page called', async () => {
+  const { page, sdk } = await readyPage();
+  ra().track('a');
+  ra().track('b');
+  ra().reset();
+  ra().track('c');
+  sdk.answer(2); // c
+  sdk.answer(1); // b
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings']);
+  sdk.answer(0); // a: everything before c is settled now
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings', 'track:A', 'track:B', 'reset', 'track:C']);
+});
+
+test('a split message waiting for an earlier one stays whole and in place', async () => {
+  const { page, sdk } = await readyPage();
+  ra().track('a');
+  ra().track('split');
+  ra().track('c');
+  sdk.answer(2);
+  sdk.answer(1);
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings']);
+  sdk.answer(0);
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings', 'track:A', 'track:split-1', 'track:split-2', 'track:C']);
+});
+
+test('an answer the SDK drops (a 400) settles its call when the request ends', async () => {
+  const { page, sdk } = await readyPage();
+  ra().track('bad');
+  ra().track('b');
+  sdk.answer(1);
+  sdk.fail(0, 400);
+  assert.deepEqual(labels(page.handed), ['settings']); // the SDK's own handling comes first
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings', 'track:B']);
+});
+
+for (const status of [0, 429, 503]) {
+  test(`an answer the SDK asks again for (${status}) holds the next one until the SDK's retry budget is spent`, async () => {
+    const { page, sdk } = await readyPage();
+    ra().track('retried');
+    ra().track('b');
+    sdk.answer(1);
+    sdk.fail(0, status);
+    await tick();
+    mock.timers.tick(SDK_TRANSFORM_WAIT_MS - 1);
+    assert.deepEqual(labels(page.handed), ['settings']);
+    mock.timers.tick(1);
+    assert.deepEqual(labels(page.handed), ['settings', 'track:B']);
+  });
+}
+
+test("the SDK's other requests (its data plane's /v1/track) settle nothing", () => {
+  assert.deepEqual(transformedIds(JSON.stringify({ type: 'track', messageId: 'm1' })), []);
+  assert.deepEqual(transformedIds(undefined), []);
+  assert.deepEqual(transformedIds('{"destinationIds": broken'), []);
+  const body = { metadata: {}, batch: [{ orderNo: 1, destinationIds: ['d'], event: { messageId: 'm1' } }] };
+  assert.deepEqual(transformedIds(JSON.stringify(body)), ['m1']);
+});
+
+test('when nothing comes back and nothing follows, the reset goes once the SDK is done with the request', async () => {
   const { page, sdk } = await readyPage();
   ra().track('drop');
   ra().reset();
   sdk.answer();
+  assert.deepEqual(labels(page.handed), ['settings']);
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings', 'reset']);
+});
+
+test('a request that never ends holds the calls after it for SDK_TRANSFORM_WAIT_MS at most', async () => {
+  const { page } = await readyPage();
+  ra().track('lost');
+  ra().reset();
   mock.timers.tick(SDK_TRANSFORM_WAIT_MS - 1);
   assert.deepEqual(labels(page.handed), ['settings']);
   mock.timers.tick(1);
