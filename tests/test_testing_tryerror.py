@@ -29,9 +29,19 @@ def test_a_sites_test_catches_it_from_heap_try(pytester):
                 heap_try({"event": "Signed Up"})
 
 
+        def test_a_transform_that_raises(heap_try, tmp_path):
+            rules = tmp_path / "rules.py"
+            rules.write_text(
+                "def transformEvent(event, metadata):\\n    raise ValueError('no total')\\n"
+            )
+            with pytest.raises(TryError, match="transformEvent failed") as raised:
+                heap_try({"type": "track", "event": "E"}, transform=str(rules))
+            assert raised.value.outcome["transform"]["outcome"] == "error"
+
+
         def test_bad_options(heap_try):
             with pytest.raises(TryError):
                 heap_try({"type": "track", "event": "E"}, options={"sdk": "v9"})
         """
     )
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
