@@ -99,14 +99,14 @@ SENT = [
 ]
 ERRORS = [
     "heap-device: transformEvent raised at %s line %d: ValueError: no 1; the message was sent "
-    "as it was (transformErrors: send; said once, later ones are counted with debug)"
+    'as it was (transformErrors: "send"; said once, later ones are counted with debug)'
     % (TRANSFORM_FILE, RAISE_LINE),
     "heap-device: transformEvent returned a string; it must return a dict with a type (track, "
     "identify, page, group or alias), a list of them, or None; the message was sent as it was "
-    "(transformErrors: send; said once, later ones are counted with debug)",
+    '(transformErrors: "send"; said once, later ones are counted with debug)',
     "heap-device: transformEvent returned a list holding a number; it must return a dict with a "
     "type (track, identify, page, group or alias), a list of them, or None; the message was sent "
-    "as it was (transformErrors: send; said once, later ones are counted with debug)",
+    'as it was (transformErrors: "send"; said once, later ones are counted with debug)',
 ]
 # The transform builds, each beside the site's other bundles.
 TRANSFORM_BUNDLES = {
@@ -181,7 +181,8 @@ def our_errors(watch):
 def test_each_rule_gives_its_exact_heap_calls(page, transform_site, watch, bundle):
     watch.expected_errors.append(r"^heap-device: transformEvent ")
     page.add_init_script(DETAILS)
-    open_page(page, transform_site.page(bundle, DEST))
+    # "send" (the default is "drop"): the rows show a failed message sent as it was.
+    open_page(page, transform_site.page(bundle, DEST, options={"transformErrors": "send"}))
     start = page.evaluate("window.__details.length")
     assert heap_calls(page, CASES) == SENT
     settle_console(page)
@@ -222,7 +223,9 @@ def test_with_transform_errors_drop_a_failure_sends_nothing(page, transform_site
     assert heap_calls(page, script) == [["track", ["Renamed", {"a": 6}]]]
     settle_console(page)
     assert [e.split("; the message ")[1] for e in our_errors(watch)] == [
-        "was dropped (transformErrors: drop; said once, later ones are counted with debug)"
+        'was dropped (transformErrors: "drop", the default; to send such a message as it was '
+        'instead, build with --options \'{"transformErrors": "send"}\'; said once, later ones '
+        "are counted with debug)"
     ] * 2
 
 
