@@ -5,15 +5,23 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# pytest's workers for `make test` (pytest-xdist): the browser tests spend much of their time
+# waiting on Chromium, so two processes keep this 2-core machine busy. WORKERS=0: one process.
+WORKERS ?= 2
 
 .PHONY: setup test unit node e2e lint demo bench build dist clean runtime runtime-check
 
-setup: $(VENV)/.installed node_modules/.installed .browser-ready .servers-ready
+setup: $(VENV)/.installed $(VENV)/.xdist node_modules/.installed .browser-ready .servers-ready
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# pytest-xdist for `make test -n`, in a venv made before it was one of the test extras.
+$(VENV)/.xdist: $(VENV)/.installed
+	$(PY) -m pip install --quiet 'pytest-xdist>=3.6'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -50,9 +58,13 @@ node:
 e2e: setup
 	$(PY) -m pytest e2e
 
-# dist first: e2e/test_package.py installs that wheel in a fresh venv outside the repository.
-test: setup lint dist node
-	HEAP_DEVICE_DIST=dist $(PY) -m pytest tests e2e
+# Set-up, then lint, dist and the Node tests, two at a time (on a fresh clone pip and npm ci
+# overlap); dist before pytest: e2e/test_package.py installs that wheel in a fresh venv outside
+# the clone. --dist loadfile: a file's module fixtures (a venv, a build) are made once, in one worker.
+test:
+	$(MAKE) --no-print-directory -j2 setup
+	$(MAKE) --no-print-directory -j2 lint dist node
+	HEAP_DEVICE_DIST=dist $(PY) -m pytest -n $(WORKERS) --dist loadfile tests e2e
 
 build: setup
 	$(VENV)/bin/heap-device build --out build/heap

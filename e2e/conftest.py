@@ -1,21 +1,27 @@
 """Browser fixtures: a built bundle per runtime, a local site, and pages that fail on stray traffic.
 
 Everything is served from 127.0.0.1. Heap's CDN is answered by a recording stand-in through
-Playwright routing; any other outside request is aborted and fails the test.
+Playwright routing; any other outside request fails in Chromium and fails the test.
 """
 
+import fcntl
+import hashlib
 import json
 import re
 import shutil
-import subprocess
-import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from e2e import served as local_server
 from e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
+from heap_device.tools.bundle import bundle_files, entry_of
+from heap_device.tools.output import write_bundle
+from heap_device.tools.precompress import precompressed
 from heap_device.tools.server import HEAP_SCRIPT, STANDIN
+from heap_device.tools.snippet import snippet_from
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "node_modules"
@@ -25,11 +31,13 @@ RUNTIMES = ("micropython", "pyodide")
 # build), and both through PyScript on the page (build --boot pyscript). --dev: the tests read
 # Heap_RS.running and the heap-device:calls events (e2e/test_package.py tests a site's build).
 BUNDLES = {
-    "micropython": ["--runtime", "micropython", "--dev"],
-    "pyodide": ["--runtime", "pyodide", "--dev"],
-    "pyscript": ["--runtime", "micropython", "--boot", "pyscript", "--dev"],
-    "pyscript-pyodide": ["--runtime", "pyodide", "--boot", "pyscript", "--dev"],
+    "micropython": ("micropython", "worker"),
+    "pyodide": ("pyodide", "worker"),
+    "pyscript": ("micropython", "pyscript"),
+    "pyscript-pyodide": ("pyodide", "pyscript"),
 }
+# Builds made by earlier sessions, by their inputs (built_bundle).
+BUILD_CACHE = Path(tempfile.gettempdir()) / "heap-device-test-builds"
 # Every browser test runs on these: the default build on both interpreters, and PyScript's.
 TEST_BUNDLES = ("micropython", "pyodide", "pyscript")
 SDKS = {
@@ -46,13 +54,12 @@ BOOT_TIMEOUT_MS = 60_000
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
+    # The flags on Playwright's own Chromium too: without the resolver rule a stray request
+    # would reach the network (watch notes it, but no longer stops it).
+    args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
     if CHROMIUM.exists():
-        return {
-            **browser_type_launch_args,
-            "executable_path": str(CHROMIUM),
-            "args": CHROMIUM_FLAGS,
-        }
-    return browser_type_launch_args
+        args["executable_path"] = str(CHROMIUM)
+    return args
 
 
 class Site:
@@ -74,11 +81,9 @@ class Site:
         return self.server.dataplane.posts()
 
     def snippet(self, bundle, options=None):
-        cmd = [sys.executable, "-m", "heap_device.tools.cli", "snippet", "--base-url", "/" + bundle]
-        cmd += ["--from", str(self.root / bundle)]
-        if options is not None:
-            cmd += ["--options", json.dumps(options)]
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO).stdout
+        """`heap-device snippet --from <bundle> --base-url /<bundle> [--options ...]`'s tag."""
+        given = None if options is None else json.dumps(options)
+        return snippet_from(self.root / bundle, "/" + bundle, given)
 
     def page(self, bundle, dest_config, sdk="v3", options=None, early=0, head="", tag=None):
         """Write a test page and return its URL (``tag``: our script tag, if not the snippet's)."""
@@ -98,23 +103,50 @@ class Site:
         return self.origin + "/" + name
 
 
+def _build_key(runtime, boot, files):
+    """What a build depends on: the files it writes (bundle_files) and the code that writes them."""
+    digest = hashlib.sha256(("%s %s\n" % (runtime, boot)).encode())
+    tools = sorted((REPO / "heap_device" / "tools").glob("*.py"))
+    for name, source in sorted({**files, **{str(p): p for p in tools}}.items()):
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        digest.update(b"%d %s %d\n" % (len(name), name.encode(), len(data)))
+        digest.update(data)
+    return digest.hexdigest()[:24]
+
+
+def built_bundle(out, runtime, boot):
+    """Write the --dev build of ``runtime``/``boot`` into ``out``, from a cache keyed by its inputs.
+
+    Building compresses every file (brotli's best quality: seconds per interpreter); the same
+    sources always give the same bytes (tests/test_suite_reproducible.py), so a build made by an
+    earlier session, or by another pytest worker, is copied instead.
+    """
+    files = bundle_files(runtime, boot, dev=True)
+    cached = BUILD_CACHE / _build_key(runtime, boot, files)
+    BUILD_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_CACHE / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one writer; the others wait, then copy
+        if not (cached / ".complete").exists():
+            shutil.rmtree(cached, ignore_errors=True)
+            write_bundle(cached, {**files, **precompressed(files)}, entry_of(files))
+            (cached / ".complete").touch()
+            _prune(BUILD_CACHE, keep=cached)
+    shutil.copytree(cached, out, ignore=shutil.ignore_patterns(".complete"))
+
+
+def _prune(cache, keep, age_s=2 * 24 * 3600):
+    """Forget builds no session has used for two days (their sources are gone)."""
+    now = time.time()
+    for entry in cache.iterdir():
+        if entry.is_dir() and entry != keep and now - entry.stat().st_mtime > age_s:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    for bundle, args in BUNDLES.items():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "heap_device.tools.cli",
-                "build",
-                "--out",
-                str(root / bundle),
-                *args,
-            ],
-            check=True,
-            cwd=REPO,
-        )
+    for name, (runtime, boot) in BUNDLES.items():
+        built_bundle(root / name, runtime, boot)
     (root / "vendor").mkdir()
     for name, path in SDKS.items():
         shutil.copyfile(path, root / "vendor" / (name + ".js"))
@@ -168,31 +200,35 @@ class Watch:
 
 @pytest.fixture
 def watch(page, site):
-    """Route requests: local ones pass, Heap's script gets the stand-in, others fail the test."""
+    """Heap's script gets the stand-in; a request that leaves 127.0.0.1 fails the test.
+
+    Only Heap's URLs are routed (Playwright matches the pattern in its driver): routing every
+    request would stop each one until this process answers, and the SDK's data plane sends one
+    per event. Any other host fails in Chromium itself (CHROMIUM_FLAGS' resolver rule) and is
+    noted here from the request event.
+    """
     seen = Watch()
     standin = STANDIN.read_text(encoding="utf-8")
 
-    def route(r):
-        url = r.request.url
+    def note(request):
+        url = request.url
+        local = any(url.startswith(o + "/") for o in [site.origin, *site.other_origins])
         if url.startswith(site.origin + "/no-integrations"):
             # The SDK asked for its own Heap integration: it did not find ours mounted.
             seen.strays.append(url)
-            r.abort()
-        elif any(url.startswith(o + "/") for o in [site.origin, *site.other_origins]) or (
-            url.startswith("data:") or url.startswith("blob:")
-        ):
-            r.continue_()
-        elif HEAP_SCRIPT.match(url):
-            seen.heap_requests.append(url)
-            if seen.heap_status == 0:  # an ad blocker
-                return r.abort()
-            body = standin if seen.heap_status == 200 else "not found"
-            r.fulfill(status=seen.heap_status, content_type="text/javascript", body=body)
-        else:
+        elif not (local or url.startswith(("data:", "blob:")) or HEAP_SCRIPT.match(url)):
             seen.strays.append(url)
-            r.abort()
 
-    page.route("**/*", route)
+    def heap_script(r):
+        seen.heap_requests.append(r.request.url)
+        if seen.heap_status == 0:  # an ad blocker
+            return r.abort()
+        body = standin if seen.heap_status == 200 else "not found"
+        r.fulfill(status=seen.heap_status, content_type="text/javascript", body=body)
+
+    page.on("request", note)
+    page.route(HEAP_SCRIPT, heap_script)
+    page.route(re.compile(re.escape(site.origin) + "/no-integrations"), lambda r: r.abort())
     headers = dict(site.server.headers)  # a test may add some (site.add_headers): for it only
     page.on("pageerror", lambda exc: seen.page_errors.append(str(exc)))
     page.on("console", lambda msg: seen.console.append((msg.type, msg.text)))

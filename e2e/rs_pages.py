@@ -77,17 +77,23 @@ def order_page(
     return site.origin + "/" + name
 
 
-def open_ready(page, url):
-    page.goto(url)
-    page.wait_for_function("window.__rsReady === true")
+def open_ready(page, url, timeout=None):
+    """Open ``url`` and wait until the SDK is ready (``timeout`` ms: the page's default).
+
+    Not until "load": a page whose own script makes many calls reaches it only once they have
+    all run, so the wait is for the SDK, with the budget the page's work needs.
+    """
+    page.goto(url, wait_until="commit", timeout=timeout)
+    page.wait_for_function("window.__rsReady === true", timeout=timeout)
 
 
-def heap_calls_until(page, method, name=None):
+def heap_calls_until(page, method, name=None, timeout=None):
     """Wait until Heap got `method` (with first argument `name`), then return all its calls."""
     page.wait_for_function(
         "([m, n]) => (window.__heapCalls || [])"
         ".some(c => c[0] === m && (n === null || c[1][0] === n))",
         arg=[method, name],
+        timeout=timeout,
     )
     return page.evaluate("window.__heapCalls")
 

@@ -6,7 +6,7 @@ and a local server for real HTTP).
 """
 
 from e2e.conftest import SITE_FILES
-from e2e.rs_pages import calls_through_marker, open_ready, order_page
+from e2e.rs_pages import calls_through_marker, order_page
 from heap_device.tools import cli
 from heap_device.tools.policy import inline_hash
 
@@ -52,6 +52,9 @@ def test_a_new_users_page_fails_check_then_works_as_it_says(page, site, watch, c
     assert cli.main(["check", url]) == 0, capsys.readouterr().out
     # The test page's own favicon (<link rel="icon" href="data:,">) is not ours to allow.
     watch.expected_errors.append(r"^Loading the image 'data:,' violates")
-    open_ready(page, url)
+    # A function, not an expression: Playwright polls an expression with eval, which this
+    # page's policy (no 'unsafe-eval') refuses.
+    page.goto(url)
+    page.wait_for_function("() => window.__rsReady === true")
     calls = calls_through_marker(page, "rudderanalytics.track('Fixed', {n: 1})")
     assert ["track", ["Fixed", {"n": 1}]] in calls

@@ -344,9 +344,24 @@ def test_events_from_elsewhere_and_the_transform_are_shown(visit, server):
     assert Visit.calls(entry) == [["track", ["Renamed", {"b": 1, "a": 2}]]]
     assert list(Visit.calls(entry)[0][1][1]) == ["b", "a"]  # the page's order
     assert Visit.notes(entry) == ["a note"]
-    assert entry.locator(".entry-name").inner_text() == "<i>From the page</i>"
+    # The header: the name Heap got, and the page's, struck through.
+    assert entry.locator(".entry-name").inner_text() == "Renamed"
+    assert entry.locator(".entry-was").inner_text() == "was <i>From the page</i>"
     assert "not fired from this form; messageId m-1" in entry.inner_text()
-    assert json.loads(entry.locator(".transform pre").inner_text())["event"] == "Renamed"
+    # The transform column: what changed, one line each; the whole returned event folded.
+    assert entry.locator(".transform .change").all_inner_texts() == [
+        'renamed event: "<i>From the page</i>" → "Renamed"',
+        'removed messageId: "m-1"',
+        'removed properties: {"b":1,"a":2}',
+    ]
+    folded = entry.locator(".transform details.returned")
+    assert folded.evaluate("d => d.open") is False
+    assert not entry.locator(".transform details.returned pre").is_visible()
+    assert json.loads(folded.locator("pre").text_content())["event"] == "Renamed"
+    summary = folded.locator("summary")
+    assert summary.inner_text() == "The whole event as returned (1 field unchanged)"
+    summary.click()
+    assert entry.locator(".transform details.returned pre").is_visible()
     transforms = page.locator("#entries .transform")
     assert transforms.evaluate_all("els => els.map(e => e.dataset.outcome)") == [
         "unchanged",
@@ -414,7 +429,10 @@ def test_pyodide_pyscript_transform_and_live_mode(page, tmp_path):
         received = json.loads(entry.locator("details.message pre").text_content())
         assert list(received["properties"]) == ORDER_KEYS
         assert entry.locator(".transform").get_attribute("data-outcome") == "changed"
-        returned = json.loads(entry.locator(".transform pre").text_content())
+        assert entry.locator(".transform .change").all_inner_texts() == [
+            'added properties.via: "transform"'
+        ]
+        returned = json.loads(entry.locator(".transform details.returned pre").text_content())
         assert list(returned["properties"]) == ORDER_KEYS + ["via"]
         assert cdn == ["https://cdn.us.heap-api.com/config/987654321/heap_config.js"]
         page.wait_for_selector('#timeline [data-mark="heapLoaded"].done')

@@ -5,6 +5,8 @@ has its config and its destinations are ready), so the adapter logs the page's c
 Each test asserts Heap's exact call sequence (from the recording stand-in) on every bundle.
 """
 
+import time
+
 import pytest
 
 from e2e.rs_pages import (
@@ -17,6 +19,9 @@ from e2e.rs_pages import (
 )
 
 IDENTIFY = "identify"
+# Pages that make 1,000 calls: each costs the SDK milliseconds of cookie and storage work before
+# anything reaches us (about 20 s a page on this 2-core machine when quiet, 3 times that loaded).
+MANY_CALLS_MS = 300_000
 RESET = ["resetIdentity", []]
 
 
@@ -131,12 +136,14 @@ def test_a_reset_is_never_dropped_by_the_queue_cap(page, site, watch, runtime):
         rudderanalytics.track('after');
     }"""
     )
+    deadline = time.monotonic() + MANY_CALLS_MS / 1000
     while not held:
+        assert time.monotonic() < deadline, "the runtime never asked for its .wasm"
         page.wait_for_timeout(100)  # not time.sleep: this process routes the requests
     for request in held:
         request.continue_()
     page.unroute("**/*.wasm")
-    calls = heap_calls_until(page, "track", "after")
+    calls = heap_calls_until(page, "track", "after", timeout=MANY_CALLS_MS)
     assert calls == [RESET] + [ident("u_%d" % i) for i in range(2, 1000)] + [track("after")]
     warnings = [t for k, t in watch.console if k == "warning" and t.startswith("heap-device:")]
     assert len(warnings) == 1 and "oldest are dropped" in warnings[0], warnings
@@ -146,6 +153,6 @@ def test_a_reset_after_more_calls_than_the_sdk_keeps_reaches_heap_last(page, sit
     # The page's own script makes 1,000 identify calls and then logs out, before the SDK has its
     # config. The SDK's destination queue keeps the newest 100 messages; the reset comes after them.
     early = [["identify", "u_%d" % i] for i in range(1000)] + [["reset"], ["track", "after"]]
-    open_ready(page, order_page(site, runtime, early=early))
-    calls = heap_calls_until(page, "track", "after")
+    open_ready(page, order_page(site, runtime, early=early), timeout=MANY_CALLS_MS)
+    calls = heap_calls_until(page, "track", "after", timeout=MANY_CALLS_MS)
     assert calls == [ident("u_%d" % i) for i in range(901, 1000)] + [RESET, track("after")]

@@ -379,3 +379,45 @@ def test_rudderstacks_device_mode_transformations_then_the_sites(
     item = batch["batch"][0]
     assert item["destinationIds"] == ["heap-1"] and item["event"]["event"] == "RS one"
     assert isinstance(item["orderNo"], int)
+
+
+IDIOMS_FILE = "idioms_rules.py"
+IDIOMS_PAGE = "() => { rudderanalytics.track('Idioms', {}); }"
+
+
+def idioms_transform():
+    """docs/transformations.md's idioms as a transform: each result becomes a property."""
+    from heap_device.tools import host_facts
+
+    program = host_facts.idiom_program().replace("print(json.dumps(RESULTS))\n", "")
+    return program + (
+        "\n\ndef transformEvent(event, metadata):\n"
+        "    if event.get('event') == 'Idioms':\n"
+        "        event['properties'] = {'i%d' % n: text for n, text in enumerate(RESULTS)}\n"
+        "    return event\n"
+    )
+
+
+def test_try_and_the_browser_give_the_same_idioms(page, site, watch, tmp_path):
+    """Every idiom of docs/transformations.md's table: `try` (the host build) gives what the
+    browser's MicroPython (the web build, in Chromium) gives, one page for all of them."""
+    from heap_device.tools import host_facts, trial
+
+    source = tmp_path / IDIOMS_FILE
+    source.write_text(idioms_transform(), encoding="utf-8")
+    out = site.root / "transform-idioms"
+    cmd = [sys.executable, "-m", "heap_device.tools.cli", "build", "--out", str(out)]
+    subprocess.run([*cmd, "--runtime", "micropython", "--transform", str(source)], check=True)
+    tried = trial.run({"type": "track", "event": "Idioms"}, transform=source)["calls"]
+    open_page(page, site.page("transform-idioms", DEST))
+    browser = heap_calls(page, IDIOMS_PAGE)
+    assert [call[1][0] for call in browser] == ["Idioms"]
+    got, want = browser[0][1][1], tried[0][1][1]
+    assert len(want) == len(host_facts.IDIOMS)
+    differ = [
+        "%s: try %s, browser %s" % (host_facts.IDIOMS[n][0], want[key], got.get(key))
+        for n, key in enumerate(sorted(want, key=lambda k: int(k[1:])))
+        if got.get(key) != want[key]
+    ]
+    assert differ == []
+    assert watch.page_errors == []

@@ -34,6 +34,8 @@ from tests.check_served import (
 )
 
 ORIGIN = "https://shop.test"
+# The file the runtime module names in the default build: the interpreter's .wasm.
+WASM = "micropython/micropython.wasm"
 BASE = ORIGIN + "/heap"
 
 
@@ -85,9 +87,8 @@ def _change_file(folder, logical, keep_copies=False):
 
 
 def test_a_wasm_changed_by_one_byte_is_caught_in_every_encoding(shop):
-    wasm = "micropython/micropython.wasm"
-    original = (shop.folder / served(shop.folder, wasm)).read_bytes()
-    name, data = _change_file(shop.folder, wasm)
+    original = (shop.folder / served(shop.folder, WASM)).read_bytes()
+    name, data = _change_file(shop.folder, WASM)
     runtime = served(shop.folder, RUNTIME_SCRIPT)
     status, lines = run(Web(shop), ORIGIN + "/")
     assert status == 1
@@ -102,7 +103,7 @@ def test_a_wasm_changed_by_one_byte_is_caught_in_every_encoding(shop):
 @pytest.mark.parametrize("encoding, suffix", [("gzip", ".gz"), ("br", ".br")])
 def test_a_copy_holding_other_bytes_is_caught_in_its_encoding(shop, encoding, suffix):
     """A .gz (or .br) from another build beside the right file: only its encoding is wrong."""
-    name = served(shop.folder, "heap_device/modules.bin")
+    name = served(shop.folder, WASM)
     path = shop.folder / name
     right = path.read_bytes()
     other = right[:-1] + bytes([right[-1] ^ 1])
@@ -163,7 +164,7 @@ def test_without_a_page_the_entrys_name_holds_its_hash(shop):
 
 def test_a_br_copy_compressed_again_says_so_not_a_traceback(shop):
     """Apache's stock mod_deflate gzips the .br copy it sends as Content-Encoding: br."""
-    name = served(shop.folder, "micropython/micropython.wasm")
+    name = served(shop.folder, WASM)
     copy = (shop.folder / (name + ".br")).read_bytes()
     url = BASE + "/" + name
     headers = [("Content-Type", "application/wasm"), ("Cache-Control", check.CACHED_FOR_GOOD)]
@@ -189,9 +190,9 @@ def test_a_br_copy_compressed_again_says_so_not_a_traceback(shop):
     ],
 )
 def test_any_undecodable_answer_is_one_line(shop, sent, encoding, words):
-    name = served(shop.folder, "heap_device/modules.bin")
+    name = served(shop.folder, WASM)
     url = BASE + "/" + name
-    headers = [("Content-Type", "application/octet-stream")]
+    headers = [("Content-Type", "application/wasm")]
     shop.replaced[("/heap/" + name, "identity")] = answer(url, 200, headers, sent, encoding)
     status, lines = run(Web(shop), ORIGIN + "/")
     [line] = problems(lines)
@@ -201,10 +202,10 @@ def test_any_undecodable_answer_is_one_line(shop, sent, encoding, words):
 
 def test_a_br_copy_sent_without_its_label(shop):
     """Apache's mod_mime reads .br as a language: the copy goes out as Content-Language: br."""
-    name = served(shop.folder, "heap_device/modules.bin")
+    name = served(shop.folder, WASM)
     copy = (shop.folder / (name + ".br")).read_bytes()
     url = BASE + "/" + name
-    headers = [("Content-Type", "application/octet-stream"), ("Content-Language", "br")]
+    headers = [("Content-Type", "application/wasm"), ("Content-Language", "br")]
     shop.replaced[("/heap/" + name, "br")] = answer(url, 200, headers, copy)
     status, lines = run(Web(shop), ORIGIN + "/")
     [line] = problems(lines)
@@ -213,7 +214,7 @@ def test_a_br_copy_sent_without_its_label(shop):
 
 
 def test_an_html_page_in_place_of_a_file_is_missing(shop):
-    name = served(shop.folder, "micropython/micropython.wasm")
+    name = served(shop.folder, WASM)
     url = BASE + "/" + name
     for accept in check.encodings_asked():
         shop.replaced[("/heap/" + name, accept)] = answer(
@@ -227,7 +228,7 @@ def test_an_html_page_in_place_of_a_file_is_missing(shop):
 
 
 def test_a_copy_the_server_cannot_find(shop):
-    name = served(shop.folder, "heap_device/modules.bin")
+    name = served(shop.folder, WASM)
     url = BASE + "/" + name
     shop.replaced[("/heap/" + name, "gzip")] = answer(url, 404, [("Content-Type", "text/plain")])
     status, lines = run(Web(shop), ORIGIN + "/")
@@ -290,14 +291,13 @@ def test_what_check_relies_on_in_the_runtime_module():
 def test_a_wasm_as_octet_stream_works_in_the_worker_but_not_through_pyscript(shop, tmp_path):
     shop.types[".wasm"] = "application/octet-stream"
     status, lines = run(Web(shop), ORIGIN + "/")
-    wasm = served(shop.folder, "micropython/micropython.wasm")
+    wasm = served(shop.folder, WASM)
     assert (status, problems(lines)) == (0, [])
     [note] = [n for n in notes(lines) if "wrong type" in n]
     assert note.startswith(f"wrong type: {BASE}/{wasm} is served as application/octet-stream:")
     assert note.endswith(
-        "(it works in the worker, which hands the interpreter the verified "
-        "bytes; where Python runs on the page, with no worker, the interpreter "
-        "fetches it itself: Pyodide then fails, MicroPython takes a slower way)"
+        "(it works in the worker, which hands the interpreter the verified bytes; only Pyodide, "
+        "where it runs on the page with no worker, fetches it itself and then fails)"
     )
     folder = copy_of("pyscript", tmp_path / "pyscript")
     site = Site(ORIGIN, {"/": page_with(tag_of(folder))}, {"/heap/": folder})
@@ -339,7 +339,7 @@ def test_the_types_phase_alone(build, said):
 
 
 def test_a_type_wrong_in_one_encoding_only(shop):
-    name = served(shop.folder, "micropython/micropython.mjs")
+    name = served(shop.folder, RUNTIME_SCRIPT)
     url = BASE + "/" + name
     copy = (shop.folder / (name + ".br")).read_bytes()
     shop.replaced[("/heap/" + name, "br")] = answer(
@@ -383,10 +383,10 @@ def test_a_file_no_hash_names_is_held_to_its_other_encodings(tmp_path):
 
 
 def test_compressed_answers_without_vary_get_a_note(shop):
-    name = served(shop.folder, "heap_device/modules.bin")
+    name = served(shop.folder, WASM)
     copy = (shop.folder / (name + ".br")).read_bytes()
     url = BASE + "/" + name
-    headers = [("Content-Type", "application/octet-stream")]
+    headers = [("Content-Type", "application/wasm")]
     shop.replaced[("/heap/" + name, "br")] = answer(url, 200, headers, copy, "br")
     status, lines = run(Web(shop), ORIGIN + "/")
     assert (status, problems(lines)) == (0, [])
@@ -400,7 +400,7 @@ def test_compressed_answers_without_vary_get_a_note(shop):
 def test_what_only_a_browsers_request_gets(shop):
     """Apache's mod_deflate gzips the .br copy only for a request that accepts br and gzip at
     once, as every browser's does: check asks that way too."""
-    name = served(shop.folder, "micropython/micropython.wasm")
+    name = served(shop.folder, WASM)
     copy = (shop.folder / (name + ".br")).read_bytes()
     url = BASE + "/" + name
     headers = [("Content-Type", "application/wasm"), ("Vary", "Accept-Encoding")]
@@ -413,4 +413,22 @@ def test_what_only_a_browsers_request_gets(shop):
         f"undecodable: {url} is sent with Content-Encoding: br when asked as browsers ask "
         "(Accept-Encoding: gzip, deflate, br) but does not decode (its bytes are gzip: the "
         "server compressed the build's .br copy again on the way out"
+    )
+
+
+def test_a_site_page_in_place_of_the_entry(shop):
+    """A site that answers unknown paths with its home page: the entry is missing, said so."""
+    entry = read_manifest(shop.folder)["entry"]
+    url = BASE + "/" + entry
+    for accept in check.encodings_asked():
+        shop.replaced[("/heap/" + entry, accept)] = answer(
+            url, 200, [("Content-Type", "text/html")], b"<!doctype html><p>home</p>"
+        )
+    status, lines = run(Web(shop), BASE + "/")
+    assert (status, problems(lines)) == (
+        1,
+        [
+            f"missing: {url} answered an HTML page: upload the folder heap-device build wrote so "
+            f"that it is served at {BASE}/"
+        ],
     )

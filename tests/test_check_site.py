@@ -103,7 +103,7 @@ def test_a_missing_file(local_site, capsys):
 def test_a_br_copy_that_does_not_decode_over_real_http(local_site, capsys):
     """The server sends a .br copy that is gzip inside, labelled br: a line, no traceback."""
     s = local_site()
-    pack = served(s.root / "heap", "heap_device/modules.bin")
+    pack = served(s.root / "heap", "micropython/micropython.wasm")
     copy = s.root / "heap" / (pack + ".br")
     copy.write_bytes(gzip.compress(copy.read_bytes()))
     status, lines = s.check(s.url, capsys=capsys)
@@ -120,7 +120,7 @@ def test_a_br_copy_that_does_not_decode_over_real_http(local_site, capsys):
 
 def test_without_the_manifest_the_chain_names_the_files(local_site, capsys):
     s = local_site()
-    pack = served(s.root / "heap", "heap_device/modules.bin")
+    pack = served(s.root / "heap", "micropython/micropython.wasm")
     (s.root / "heap" / MANIFEST).unlink()
     (s.root / "heap" / pack).unlink()
     status, lines = s.check(s.url, capsys=capsys)
@@ -156,8 +156,13 @@ def test_a_page_without_the_tag_says_so(local_site, capsys):
 @pytest.mark.parametrize(
     "boot, suffix, served_as, words",
     [
-        ("pyscript", ".wasm", "application/octet-stream", "serve .wasm files as application/wasm"),
-        (STRICT, ".mjs", "application/octet-stream", "serve .js and .mjs files as text/javascript"),
+        ("pyscript", ".js", "application/octet-stream", "serve .js"),
+        (
+            "pyscript",
+            ".mjs",
+            "application/octet-stream",
+            "serve .js and .mjs files as text/javascript",
+        ),
         (STRICT, ".js", "text/plain", "serve .js"),
     ],
 )

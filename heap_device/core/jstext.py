@@ -63,7 +63,6 @@ _TWO53 = 1 << 53
 _TWO52 = 1 << 52
 _INF = float("inf")
 _BEYOND = (1 << 1024) - (1 << 970)  # halfway from the largest double to 2**1024
-_LOG10_2 = 0.30102999566398120
 
 
 def _float_parts(x):
@@ -106,6 +105,8 @@ def _fifteen(x, m, e):
     digits = (whole + fraction).lstrip("0")
     point = len(whole) + (int(exponent) if exponent else 0) - len(whole + fraction) + len(digits)
     digits = digits.rstrip("0")
+    if len(digits) == 15:
+        return None  # all 15 used: it most likely needs 16 or 17, so leave it to the search
     if not _reads_back(int(digits), point - len(digits), m, e):
         return None
     return digits, point
@@ -134,9 +135,10 @@ def _shortest(m, e, top):
     # Exact values as integers in a common unit: X * 2**(e-2) for the double (4m) and its
     # interval (halfway to each neighbour; below 2**52 * 2**e the neighbour is only half as far).
     below = 1 if m == _TWO52 and e > -1074 else 2
-    # n: an exponent with 10**(n-1) <= the double, at most one less than the tightest (so the
-    # grid below has at least 17 significant digits); the margin covers float error in the product.
-    n = math.floor((top - 1) * _LOG10_2 - 1e-6) + 1
+    # n: an exponent with 10**(n-1) <= 2**(top-1) <= the double, so the grid below has at least
+    # 17 significant digits: floor((top-1) * log10(2)) + 1, in integers, rounded down (78913/2**18
+    # is just under log10(2), 78914/2**18 just over, for a negative top-1).
+    n = ((top - 1) * (78913 if top > 0 else 78914) >> 18) + 1
     grid = n - 17  # candidates are multiples of 10**grid
     # X * 2**(e-2) / 10**grid == X * up / (down or 2**shift)
     up = 1 << (e - 2) if e >= 2 else 1

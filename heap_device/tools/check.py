@@ -7,13 +7,15 @@ are read from it), or the bundle's base URL. check reads as its phases, each a f
 1. ``find_tag``: the page, its heap-device tag (after redirects), where the bundle is;
 2. ``read_entry``: the entry file the tag loads, its BUILD, the build uploaded last;
 3. ``fetch_files``: every file of the build, each asked for in every encoding (br, gzip, none)
-   separately; the chain of hashes is followed as files come in: the entry's ``BUILD.integrity``
-   names files, a script among them (the runtime module) names more in its own;
+   separately and once more as a browser asks (all at once); the chain of hashes is followed as
+   files come in: the entry's ``BUILD.integrity`` names files, a script among them (the runtime
+   module) names more in its own;
 4. ``check_answers``: what a browser refuses before reading a byte: a missing file, a wrong
    MIME type, missing cross-origin headers;
 5. ``compare_hashes``: each answer decoded and compared with the hash the chain carries for it
    (the tag's SRI for the entry), or, where no hash is carried, with the file's other encodings;
-6. ``check_caching``: files named by their content cached for good, other names revalidated;
+6. ``check_caching`` and ``report_bytes``: files named by their content cached for good, other
+   names revalidated; what a cold visit downloads, and what compression would save;
 7. ``check_policies``: the page's Content-Security-Policy (and the worker's own) allows it all.
 
 Exit status 0 when sound, 1 if not; notes (what costs the site something but breaks nothing)
@@ -235,7 +237,7 @@ class Context:
         self.manifest, self.listed = {}, None
         self.build = None  # the entry's BUILD
         self.names = []  # the build's files, as served, relative to base
-        self.answers = {}  # {name: {encoding asked: Answer}}
+        self.answers = {}  # {name: {Accept-Encoding asked: Answer}}
         self.expected = {}  # {name: (SRI, who says so)}
 
     # ------------------------------------------------------------ saying things
@@ -412,8 +414,11 @@ def read_entry(ctx):
     ctx.entry_name = ctx.entry_name or ctx.manifest.get("entry") or ENTRY
     entry = ctx.answers[ctx.entry_name] = _ask(ctx, ctx.entry_name)
     plain = entry["identity"]
-    if not plain.ok():
+    if not _usable(plain):  # a site's page for unknown paths is no entry either
         _say_no_entry(ctx, plain)
+        return False
+    if plain.body is None:
+        _say_undecodable(ctx, ctx.entry_name, "identity", plain)
         return False
     ctx.build = build_of((plain.body or b"").decode("utf-8", "replace"))
     if ctx.build is None:
@@ -434,7 +439,7 @@ def read_entry(ctx):
 
 
 def _say_no_entry(ctx, plain):
-    said = plain.status or plain.error
+    said = "an HTML page" if plain.ok() else plain.status or plain.error
     if ctx.untagged and not ctx.manifest:
         ctx.report(
             f"no tag: {ctx.url} holds no heap-device <script> tag: paste the tag heap-device "
@@ -609,8 +614,8 @@ def _check_types(ctx, name, answers):
             # The worker compiles the verified bytes (WORKER_ANSWERS_WASM): works, in the worker.
             ctx.note(
                 line + " (it works in the worker, which hands the interpreter the verified "
-                "bytes; where Python runs on the page, with no worker, the interpreter fetches "
-                "it itself: Pyodide then fails, MicroPython takes a slower way)"
+                "bytes; only Pyodide, where it runs on the page with no worker, fetches it "
+                "itself and then fails)"
             )
         elif name.endswith(".wasm") and (ctx.build or {}).get("runtime") == "micropython":
             # MicroPython's loader compiles the downloaded bytes when streaming is refused.

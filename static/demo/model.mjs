@@ -143,6 +143,23 @@ export function nameOf(type, message) {
   return typeof value === 'string' && value ? value : undefined;
 }
 
+/** The name an entry's header shows: the event name(s) Heap got, once its calls are known (a site's
+ * transformEvent may have renamed or split the event), else the message's. {name, was}: was is
+ * the message's own name when Heap got another. */
+export function shownName(entry) {
+  const report = entry.report;
+  const tracked = [];
+  if (report && (entry.type === 'track' || report.transform)) {
+    report.calls.forEach(function (call) {
+      const name = call[0] === 'track' && Array.isArray(call[1]) ? call[1][0] : undefined;
+      if (typeof name === 'string' && tracked.indexOf(name) === -1) tracked.push(name);
+    });
+  }
+  if (!tracked.length) return { name: entry.name, was: undefined };
+  const name = tracked.join(' + ');
+  return { name: name, was: entry.name !== undefined && entry.name !== name ? entry.name : undefined };
+}
+
 /** How far an entry got, for a reader: [state, text]; runtime = the runtime's name when it is not
  * running yet. */
 export function status(entry, runtime) {

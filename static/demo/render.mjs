@@ -1,14 +1,19 @@
 /* The inspector's view of one entry (model.mjs), rebuilt from its state whenever it changes:
  * head (type, name, how far it got), the RudderStack call, what the site's transformEvent returned
  * (builds with a transform), the Heap calls, the notes, and the message as heap-device got it. */
+import { changesOf, changeText } from './changes.mjs';
 import { callsInPageOrder, orderedLike } from './keyorder.mjs';
-import { status } from './model.mjs';
+import { shownName, status } from './model.mjs';
 import { $, callText, el, later, seconds, show } from './show.mjs';
 
 function head(entry, state) {
+  const named = shownName(entry);
   return el('div', { className: 'entry-head' }, [
     el('span', { className: 'badge type-' + entry.type, text: entry.type }),
-    entry.name !== undefined ? el('span', { className: 'entry-name', text: entry.name }) : null,
+    named.name !== undefined ? el('span', { className: 'entry-name', text: named.name,
+      title: 'The name Heap got' }) : null,
+    named.was !== undefined ? el('span', { className: 'entry-was', text: 'was ' + named.was,
+      title: 'The name the page gave it, before transformEvent' }) : null,
     entry.n !== null ? el('span', { className: 'entry-no', text: '#' + entry.n }) : null,
     el('span', { className: 'state state-' + state[0], text: state[1] }),
     entry.dataplane ? el('span', { className: 'dp-ok', text: 'data plane ✓',
@@ -32,9 +37,31 @@ function rudderstackSide(entry) {
   ]);
 }
 
-// docs/contract.md §9: what the site's transformEvent made of the message (its keys in the
-// page's order). After a failure the notes say what the transformErrors setting did with it.
-function transformSide(transform, message) {
+// One returned event: what changed against the message, then the whole event, folded.
+function returned(event, message, open) {
+  const found = changesOf(message, event);
+  const whole = el('details', { className: 'returned' }, [
+    el('summary', { text: 'The whole event as returned (' + found.unchanged + ' field' +
+      (found.unchanged === 1 ? '' : 's') + ' unchanged)' }),
+    el('pre', { className: 'code', text: JSON.stringify(orderedLike(event, message), null, 2) })
+  ]);
+  whole.open = open;
+  return el('li', {}, [
+    found.changes.length
+      ? el('ul', { className: 'changes', 'aria-label': 'What transformEvent changed' },
+        found.changes.map(function (change) {
+          return el('li', { className: 'change', 'data-kind': change.kind,
+            'data-path': change.path, text: changeText(change) });
+        }))
+      : el('p', { className: 'no-change', text: 'The same as the message heap-device got.' }),
+    whole
+  ]);
+}
+
+// docs/contract.md §9: what the site's transformEvent made of the message: what it changed, the
+// rest folded (keys in the page's order). After a failure the notes say what the transformErrors
+// setting did with it.
+function transformSide(transform, message, opened) {
   const events = Array.isArray(transform.events) ? transform.events : [];
   const said = {
     unchanged: 'Returned the event unchanged.',
@@ -46,9 +73,8 @@ function transformSide(transform, message) {
     el('h3', { text: 'transformEvent' }),
     said ? el('p', { className: transform.outcome === 'error' ? 'transform-error' : 'no-call',
       text: said }) : null,
-    shown ? el('ol', { className: 'transformed' }, events.map(function (event) {
-      const shown = JSON.stringify(orderedLike(event, message), null, 2);
-      return el('li', {}, [el('pre', { className: 'code', text: shown })]);
+    shown ? el('ol', { className: 'transformed' }, events.map(function (event, i) {
+      return returned(event, message, opened.indexOf(i) !== -1);
     })) : null
   ]);
 }
@@ -114,6 +140,12 @@ export function renderEntry(entry, view) {
   }
   const state = status(entry, view.runtimeReady ? null : view.runtime);
   const wasOpen = !!(before && before.querySelector('details.message[open]'));
+  const opened = []; // the returned events the reader unfolded
+  if (before) {
+    before.querySelectorAll('.transformed > li').forEach(function (item, i) {
+      if (item.querySelector('details.returned[open]')) opened.push(i);
+    });
+  }
   const attrs = { className: 'entry', 'data-type': entry.type, 'data-state': state[0],
     'data-id': String(entry.id), 'data-message-id': entry.messageId || '', 'data-stage': entry.stage,
     'data-reported': String(!!entry.report) };
@@ -124,7 +156,7 @@ export function renderEntry(entry, view) {
       ? ' has-transform' : '') }, [
       rudderstackSide(entry),
       entry.report && entry.report.transform
-        ? transformSide(entry.report.transform, entry.message) : null,
+        ? transformSide(entry.report.transform, entry.message, opened) : null,
       heapSide(entry, state, view)
     ]),
     notes(entry.report),

@@ -105,6 +105,9 @@ export function takeMessage(state, message) {
   var id = message && typeof message.messageId === 'string' ? message.messageId : null;
   // live calls: taken before the callback
   var entry = (id !== null && state.byId[id]) || state.calling;
+  // a message of a messageId the page's calls never had, in the same go as another's (a
+  // transformation that split one message and named the parts): part of that one
+  if (!entry && state.sdkTransforms) entry = state.comingBack;
   if (entry && !entry.id && id !== null) { entry.id = id; state.byId[id] = entry; }
   var log = state.log, text = serialise(message, state.build.fields);
   var logged = entry && log.indexOf(entry) !== -1;
@@ -138,7 +141,11 @@ function cameBack(state, entry, text) {
   // each part with its messageId): the call is settled once that go is over.
   if (!entry.closing) {
     entry.closing = true;
-    Promise.resolve().then(function () { settle(state, entry); });
+    state.comingBack = entry;
+    Promise.resolve().then(function () {
+      if (state.comingBack === entry) state.comingBack = null;
+      settle(state, entry);
+    });
   }
   drain(state);
 }

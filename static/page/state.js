@@ -47,6 +47,8 @@ export function createState(build, tag, base) {
     // RudderStack's Device Mode Transformations are on for our destination: a message made is on
     // its way to the data plane, and what comes back (if anything) is handed over later.
     sdkTransforms: false,
+    // the call whose answer from the data plane is being handed over now (order.js cameBack)
+    comingBack: null,
     // dataplane.js watches the SDK's /transform requests (once)
     transformsWatched: false,
     // resets/consents due before a way in handed the settings over, in order

@@ -24,6 +24,9 @@ const ra = () => window.rudderanalytics;
 function transformation(message) {
   if (message.event === 'drop') return [];
   if (message.event === 'split') return [{ ...message, event: 'split-1' }, { ...message, event: 'split-2' }];
+  if (message.event === 'renamed split') {
+    return [{ ...message, event: 'part-1' }, { ...message, event: 'part-2', messageId: message.messageId + '-2' }];
+  }
   return [{ ...message, event: message.event && message.event.toUpperCase() }];
 }
 
@@ -139,6 +142,20 @@ test('a split message waiting for an earlier one stays whole and in place', asyn
   sdk.answer(0);
   await tick();
   assert.deepEqual(labels(page.handed), ['settings', 'track:A', 'track:split-1', 'track:split-2', 'track:C']);
+});
+
+test('a split whose second part has a messageId of its own stays with the first', async () => {
+  const { page, sdk } = await readyPage();
+  ra().track('a');
+  ra().track('renamed split');
+  ra().track('c');
+  sdk.answer(1);
+  sdk.answer(1);
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings']);
+  sdk.answer(0);
+  await tick();
+  assert.deepEqual(labels(page.handed), ['settings', 'track:A', 'track:part-1', 'track:part-2', 'track:C']);
 });
 
 test('an answer the SDK drops (a 400) settles its call when the request ends', async () => {
