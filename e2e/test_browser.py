@@ -441,3 +441,58 @@ def test_runs_under_the_documented_csp(page, site, watch, bundle, policy):
     ]
     assert watch.heap_requests == [V5_URL]
     assert not [t for _, t in watch.console if "Content Security Policy" in t]
+
+
+# The contract's vectors in Chromium, on the default build's runtime as a page starts it: one
+# module Worker per row (one page each), handed the settings item and the row's message. Every
+# batch must equal CPython's (as data), as tests/test_runtime_web.py checks the same .wasm in Node.
+# A worker posts only non-empty batches: each row waits for as many as CPython gives.
+VECTOR_WORKERS = """async ([url, runs]) => {
+  const out = [];
+  for (const [texts, expected] of runs) {
+    const worker = new Worker(url, { type: 'module' });
+    const answers = [];
+    await new Promise((resolve, reject) => {
+      worker.onerror = (e) => reject(new Error(e.message || 'the worker failed'));
+      worker.onmessage = (e) => {
+        if (!Array.isArray(e.data)) return reject(new Error(JSON.stringify(e.data)));
+        answers.push(...e.data);
+        if (answers.length === 1) worker.postMessage(texts);
+        if (answers.length === 1 + expected) resolve();
+      };
+    });
+    worker.terminate();
+    out.push(answers);
+  }
+  return out;
+}"""
+
+
+def test_the_contract_vectors_on_the_default_runtime(page, site, monkeypatch):
+    import json
+    import sys
+
+    from heap_device.tools.assets import REPO_DIR
+
+    sys.path.insert(0, str(REPO_DIR / "tests"))
+    from conftest import as_javascript_writes
+    from test_runtime_web import as_compared, on_cpython, settings_item
+    from vectors import CALLS, CONSENT
+
+    [runtime] = [p.name for p in (site.root / "micropython").glob("heap-device-runtime.*.js")]
+    rows, runs = [], []
+    for name, overrides, message, _, _ in CALLS + CONSENT:
+        texts = [settings_item(overrides), as_javascript_writes(message)]
+        expected = [batch for batch in on_cpython(None, texts, monkeypatch) if batch]
+        rows.append((name, expected))
+        runs.append([texts, len(expected) - 1])
+    (site.root / "vectors.html").write_text("<!doctype html><title>vectors</title>\n")
+    page.goto(site.origin + "/vectors.html")
+    got = page.evaluate(VECTOR_WORKERS, [site.origin + "/micropython/" + runtime, runs])
+    assert json.loads(got[0][0])["ops"][0][2]["runtime"] == "micropython"
+    failures = [
+        "%s: %r" % (name, answers[1:])
+        for (name, expected), answers in zip(rows, got, strict=True)
+        if as_compared(answers) != as_compared(expected)
+    ]
+    assert failures == []
