@@ -186,7 +186,7 @@ if (inWorker) {
   // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
   // The first item's answer (the settings': the loader plan, which asks for heap.js) goes at
   // once, before Python imports the mapping for the messages after it.
-  var ANSWER_MS = 20;
+  var ANSWER_MS = 60;
   var settled = false;
   self.onmessage = function (event) {
     var answers = [], since = performance.now();

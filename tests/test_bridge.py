@@ -405,5 +405,7 @@ def test_a_transform_our_runtime_cannot_load_is_said(monkeypatch):
     logs = [op[2] for op in _settings(bridge) if op[0] == "log"]
     assert logs == [
         "heap-device: your transform could not be loaded (ImportError: no module named "
-        "'typing'); every message is dropped"
+        "'typing'); every message is dropped (transformErrors: \"drop\", the default; to "
+        "send such a message as it was instead, build with --options "
+        '\'{"transformErrors": "send"}\')'
     ]

@@ -140,7 +140,9 @@ def test_a_transform_that_fails_to_load_is_said(tmp_path):
     logs = [op[2] for op in json.loads(answers[1])["ops"] if op[0] == "log"]
     assert logs == [
         "heap-device: your transform could not be loaded (ImportError: no module named "
-        "'typing'); every message is dropped"
+        "'typing'); every message is dropped (transformErrors: \"drop\", the default; to "
+        "send such a message as it was instead, build with --options "
+        '\'{"transformErrors": "send"}\')'
     ]
 
 

@@ -355,7 +355,9 @@ def test_a_transform_that_fails_to_import_is_one_error_and_drop_drops(monkeypatc
         [
             "error",
             "heap-device: your transform could not be loaded (ImportError: no module named "
-            "'typing'); every message is dropped",
+            "'typing'); every message is dropped (transformErrors: \"drop\", the default; to "
+            "send such a message as it was instead, build with --options "
+            '\'{"transformErrors": "send"}\')',
         ]
     ]
     assert broken.receive(json.dumps(tr())) == ""  # dropped: no call, nothing to say

@@ -149,17 +149,9 @@ class Bridge:
         return _site_rules().SiteTransform(function, self.destination_id, shown)
 
     def _broken_site(self, exc, ops):
-        then = "sent as it was" if self.settings["transformErrors"] == "send" else "dropped"
-        ops.append(
-            _log(
-                "error",
-                "your transform could not be loaded (%s); every message is %s"
-                % (_describe(exc), then),
-            )
-        )
-        if then != "dropped":
-            return None
-        return _site_rules().SiteTransform(_drop_all, self.destination_id)
+        site, text = _site_rules().unloadable(_describe(exc), self.settings, self.destination_id)
+        ops.append(_log("error", text))
+        return site
 
     def _map(self, message, result, text):
         """A decoded message -> its calls and notes in `result`.
@@ -233,10 +225,6 @@ def _site_rules():
     from heap_device.core import transform
 
     return transform
-
-
-def _drop_all(event, metadata):
-    return None
 
 
 def _log(level, text):
