@@ -78,12 +78,13 @@ def order_page(
 
 
 def open_ready(page, url, timeout=None):
-    """Open ``url`` and wait until the SDK is ready (``timeout`` ms: the page's default).
+    """Open ``url`` and wait until the SDK is ready, within ``timeout`` ms (the page's default).
 
-    Not until "load": a page whose own script makes many calls reaches it only once they have
-    all run, so the wait is for the SDK, with the budget the page's work needs.
+    A page whose own script makes many calls reaches "load" only once they have all run: the
+    caller gives the budget that work needs. (Not wait_until="commit": then the readiness check
+    polls by eval in the page, which a strict CSP refuses; after load it is true at once.)
     """
-    page.goto(url, wait_until="commit", timeout=timeout)
+    page.goto(url, timeout=timeout)
     page.wait_for_function("window.__rsReady === true", timeout=timeout)
 
 
