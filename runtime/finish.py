@@ -102,6 +102,8 @@ def compare(built, committed):
             committed_lines = read(os.path.join(committed, name)).decode("utf-8").splitlines()
             for line in difflib.unified_diff(committed_lines, built_lines, "committed", "built"):
                 print(line, file=sys.stderr)
+    if not differ:
+        print("runtime-check: static/runtime/ (%s) is what the sources build" % ", ".join(OUTPUTS))
     return 1 if differ else 0
 
 
