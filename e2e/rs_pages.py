@@ -85,7 +85,7 @@ def open_ready(page, url, timeout=None):
     polls by eval in the page, which a strict CSP refuses; after load it is true at once.)
     """
     page.goto(url, timeout=timeout)
-    page.wait_for_function("window.__rsReady === true", timeout=timeout)
+    page.wait_for_function("() => window.__rsReady === true", timeout=timeout)
 
 
 def heap_calls_until(page, method, name=None, timeout=None):

@@ -22,7 +22,7 @@ _markers = itertools.count()
 
 def open_page(page, url):
     page.goto(url)
-    page.wait_for_function("window.__rsReady === true")
+    page.wait_for_function("() => window.__rsReady === true")
 
 
 def heap_calls(page, script):
@@ -80,7 +80,7 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
     open_page(page, site.page(runtime, DEST, early=300))
 
     # Fired in the SDK's ready callback, before Python took over the queue: all arrive, in order.
-    page.wait_for_function("(window.__heapCalls || []).length >= 300")
+    page.wait_for_function("() => (window.__heapCalls || []).length >= 300")
     assert page.evaluate("window.__earlyBeforePython") is True
     early = page.evaluate("window.__heapCalls")[:300]
     assert early == [["track", ["early %d" % i, {"i": i}]] for i in range(300)]
@@ -273,7 +273,7 @@ def test_v11_sdk_drives_it_too(page, site, watch, runtime):
 def test_bad_app_id_loads_no_heap_and_spares_the_data_plane(page, site, watch, runtime):
     watch.expected_errors.append(r"^heap-device: .*appId")
     open_page(page, site.page(runtime, {"appId": "12ab", "connectionMode": "device"}))
-    page.wait_for_function("window.Heap_RS.running === true")
+    page.wait_for_function("() => window.Heap_RS.running === true")
     page.evaluate("rudderanalytics.track('After Bad App Id')")
     deadline = time.monotonic() + 30
     while not any("After Bad App Id" in body for _, body in site.posts):
@@ -356,7 +356,7 @@ def test_blocked_heap_script_only_warns_and_calls_wait_in_heaps_queue(
     watch.heap_status = status
     watch.expected_errors.append(r"^Failed to load resource: ")
     open_page(page, site.page("micropython", {**DEST, "sdk": sdk}))
-    page.wait_for_function("window.Heap_RS.running === true")
+    page.wait_for_function("() => window.Heap_RS.running === true")
     # The second track is a marker: calls arrive in order, so once it waits in Heap's queue,
     # everything the first two calls caused is there too.
     page.evaluate(
@@ -390,7 +390,7 @@ def test_invalid_data_options_is_one_clear_error(page, site, watch):
     entry = entry_file(site.root / "micropython").name
     head = '<script src="/micropython/%s" data-options="{nope"></script>\n' % entry
     open_page(page, site.page("micropython", DEST, head=head))
-    page.wait_for_function("window.Heap_RS.running === true")
+    page.wait_for_function("() => window.Heap_RS.running === true")
     page.evaluate("rudderanalytics.track('Ignored')")
     wait_for_our_error(page, watch)
     settle_console(page)

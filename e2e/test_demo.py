@@ -291,7 +291,7 @@ def test_every_preset_shows_the_heap_calls_heap_received(visit, server):
         assert re.fullmatch(
             r"\d+\.\d\d s", page.locator('[data-mark="%s"] .value' % mark).inner_text()
         ), mark
-    page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 9")
+    page.wait_for_function("() => document.querySelectorAll('#dataplane .dp-event').length >= 9")
     assert page.locator("#entries .dp-ok").count() == 9  # every call but reset
     paths = {e["path"] for e in server.dataplane.events_since(0)}
     assert paths == {"/v1/track", "/v1/identify", "/v1/group", "/v1/page", "/v1/alias"}
@@ -382,7 +382,7 @@ def test_scripted_session_screenshot(visit, server, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 1000})
     for preset in ("signup", "placeholder", "order"):
         visit.fire(preset)
-    page.wait_for_function("document.querySelectorAll('#dataplane .dp-event').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('#dataplane .dp-event').length >= 3")
     page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
     shot = tmp_path / "demo.png"
     page.screenshot(path=str(shot))

@@ -69,7 +69,7 @@ def test_blocked_runtime_is_one_clear_error_and_the_sdk_goes_on(
         head = block
     watch.expected_errors += RUNTIME_NOISE + [r"^heap-device: the Python runtime could not start"]
     open_page(page, site.page(bundle, DEST, head=head))
-    page.wait_for_function("!!(window.Heap_RS && window.Heap_RS.Heap)")
+    page.wait_for_function("() => !!(window.Heap_RS && window.Heap_RS.Heap)")
     deadline = time.monotonic() + 30
     while not ours(watch, "error"):
         assert time.monotonic() < deadline, watch.console
@@ -90,7 +90,7 @@ def test_queue_is_capped_while_the_runtime_does_not_come(page, site, watch):
     held = []
     page.route("**/micropython.wasm", lambda r: held.append(r))
     page.goto(site.page("micropython", DEST))
-    page.wait_for_function("window.__rsReady === true", timeout=60_000)
+    page.wait_for_function("() => window.__rsReady === true", timeout=60_000)
     page.evaluate("for (let i = 0; i < 1500; i++) rudderanalytics.track('q ' + i)")
     settle_console(page)  # the adapter warns as it queues, during that evaluate
     warnings = ours(watch, "warning")
@@ -100,7 +100,7 @@ def test_queue_is_capped_while_the_runtime_does_not_come(page, site, watch):
         assert time.monotonic() < deadline, "the runtime never asked for its .wasm"
         page.wait_for_timeout(100)
     held[0].continue_()
-    page.wait_for_function("(window.__heapCalls || []).length >= 1000")
+    page.wait_for_function("() => (window.__heapCalls || []).length >= 1000")
     assert heap_calls(page, "() => {}") == []  # nothing more queued than those 1,000
     calls = page.evaluate("window.__heapCalls")[:1000]
     assert calls == [["track", ["q %d" % i, {}]] for i in range(500, 1500)]

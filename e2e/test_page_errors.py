@@ -30,8 +30,8 @@ def test_the_pages_own_rejection_and_wasm_eval_are_not_ours(page, site, watch):
     # Chromium logs the page's refused compile
     watch.expected_errors.append(r"Content Security Policy")
     open_page(page, site.page("micropython", DEST, head=NO_WASM_CSP, tag=tag))
-    page.wait_for_function("window.__pageSaw.length >= 3")
-    page.wait_for_function("window.Heap_RS.running === true")
+    page.wait_for_function("() => window.__pageSaw.length >= 3")
+    page.wait_for_function("() => window.Heap_RS.running === true")
     settle_console(page)
     assert ours(watch, "error") == []
     saw = sorted(page.evaluate("window.__pageSaw"))

@@ -21,7 +21,7 @@ IDENTITY = "def transformEvent(event, metadata):\n    return event\n"
 
 def _visit(page, url, n):
     page.goto(url)
-    page.wait_for_function("(window.__heapCalls || []).length >= %d" % n)
+    page.wait_for_function("() => (window.__heapCalls || []).length >= %d" % n)
     return page.evaluate("window.__heapCalls")
 
 

@@ -60,7 +60,7 @@ def open_from(page, site, cdn, copies, case):
     # cross_origin_tag names the entry file it finds in <root>/<case>
     tag = cross_origin_tag(cdn, SimpleNamespace(root=copies), bundle=case)
     page.goto(site.page("micropython", DEST, tag=tag))
-    page.wait_for_function("window.__rsReady === true")
+    page.wait_for_function("() => window.__rsReady === true")
 
 
 def test_a_changed_file_on_another_origin_is_refused_by_name(page, site, watch, cdn, copies):

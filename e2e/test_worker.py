@@ -59,7 +59,7 @@ def csp_everywhere(site, watch, policy):
 @pytest.mark.parametrize("bundle", ["micropython", "pyodide"])
 def test_python_runs_in_a_worker_and_the_page_only_applies(page, site, watch, bundle):
     open_page(page, site.page(bundle, DEST, early=50))
-    page.wait_for_function("(window.__heapCalls || []).length >= 50")
+    page.wait_for_function("() => (window.__heapCalls || []).length >= 50")
     assert heap_calls(page, RUNS) == EXPECTED
     [worker] = [w.url.rsplit("/", 1) for w in page.workers]
     assert worker[0] == site.origin + "/" + bundle and logical_name(worker[1]) == RUNTIME_SCRIPT
