@@ -76,6 +76,10 @@ class Site:
         """Send ``headers`` on every response of this test (e.g. a real CSP)."""
         self.server.headers.update(headers)
 
+    def hold(self, suffix):
+        """Leave files ending in ``suffix`` unanswered until the returned function is called."""
+        return local_server.hold(self.server, suffix)
+
     @property
     def posts(self):
         return self.server.dataplane.posts()

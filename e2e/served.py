@@ -3,8 +3,10 @@
 ``headers`` (on every answer) and ``path_headers`` ({path: {name: value}}) are sent besides the
 server's own, ``types`` ({suffix: MIME type}) win over its types: the tests of ``heap-device
 check`` set them wrong on purpose. ``note_gets`` lists every GET path in ``server.fetched`` (the
-bench). ``precompressed=False``: a server that ignores a build's .br and .gz copies. ``start``
-serves from a background thread on a free port. None of it ships in the wheel.
+bench). ``precompressed=False``: a server that ignores a build's .br and .gz copies. ``hold``
+keeps a file unanswered until the test lets it go, so a test decides what comes first instead of
+hoping for it. ``start`` serves from a background thread on a free port. None of it ships in
+the wheel.
 """
 
 import threading
@@ -37,8 +39,12 @@ class Handler(local_server.Handler):
         return self.server.precompressed and super()._send_precompressed()
 
     def do_GET(self):
+        path = urlsplit(self.path).path
         if self.server.fetched is not None:
-            self.server.fetched.append(urlsplit(self.path).path)
+            self.server.fetched.append(path)
+        for suffix, released in list(self.server.held.items()):
+            if path.endswith(suffix):
+                released.wait(60)  # a test that forgot to let go fails on its own timeouts
         super().do_GET()
 
 
@@ -58,7 +64,20 @@ def make_server(
     server.path_headers = dict(path_headers or {})
     server.types = dict(types or {})
     server.fetched = [] if note_gets else None
+    server.held = {}  # {path suffix: threading.Event}, see hold
     return server
+
+
+def hold(server, suffix):
+    """Answer no GET for a path ending in ``suffix`` until the returned function is called."""
+    released = threading.Event()
+    server.held[suffix] = released
+
+    def release():
+        server.held.pop(suffix, None)
+        released.set()
+
+    return release
 
 
 def start(root, **options):
