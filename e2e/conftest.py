@@ -53,6 +53,13 @@ BOOT_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """pytest-playwright's own base_url, as a plain function: without pytest-base-url it is a
+    method of a plugin object, which pytest 9 warns of (PytestRemovedIn10Warning) on every run."""
+    return pytestconfig.getoption("--base-url", None) or pytestconfig.getini("base_url") or None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # The flags on Playwright's own Chromium too: without the resolver rule a stray request
     # would reach the network (watch notes it, but no longer stops it).
