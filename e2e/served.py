@@ -5,13 +5,14 @@ server's own, ``types`` ({suffix: MIME type}) win over its types: the tests of `
 check`` set them wrong on purpose. ``note_gets`` lists every GET path in ``server.fetched`` (the
 bench). ``precompressed=False``: a server that ignores a build's .br and .gz copies. ``hold``
 keeps a file unanswered until the test lets it go, so a test decides what comes first instead of
-hoping for it. ``start`` serves from a background thread on a free port. None of it ships in
-the wheel.
+hoping for it. ``start`` serves from a background thread on a free port; ``start_demo`` does
+the same for `heap-device demo`'s server. None of it ships in the wheel.
 """
 
 import threading
 from urllib.parse import urlsplit
 
+from heap_device.tools import demo
 from heap_device.tools import server as local_server
 
 
@@ -90,3 +91,16 @@ def start(root, **options):
 def stop(server):
     server.shutdown()
     server.server_close()
+
+
+def start_demo(root, **options):
+    """`heap-device demo`'s server (tools/demo.py) for ``root`` on a free 127.0.0.1 port, in a
+    background thread; ``options``: demo.make_server's (app_id, runtime, boot, transform...)."""
+    server = demo.make_server("127.0.0.1", 0, root=root, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop_demo(server):
+    server.shutdown()
+    demo.close(server)

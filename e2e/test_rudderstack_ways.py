@@ -18,6 +18,7 @@ from e2e.rs_pages import (
     open_ready,
     order_page,
 )
+from e2e.served import start_demo, stop_demo
 
 EARLY = [["identify", "e-1"], ["reset"], ["track", "early"]]
 EARLY_CALLS = [["identify", ["e-1"]], ["resetIdentity", []], ["track", ["early", {}]]]
@@ -200,11 +201,9 @@ def test_source_configuration_override_sits_between_dashboard_and_data_options(
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
-    from e2e.test_demo import start, stop
-
-    server = start(tmp_path_factory.mktemp("demo-ways"))
+    server = start_demo(tmp_path_factory.mktemp("demo-ways"))
     yield server
-    stop(server)
+    stop_demo(server)
 
 
 def test_the_demo_switches_between_the_two_ways_in(page, demo_server):
