@@ -16,7 +16,19 @@ def test_the_module_list_is_what_the_runtime_imports():
 def test_the_docs_say_what_the_runtime_has():
     text = host_facts.DOC.read_text(encoding="utf-8")
     want = host_facts.doc_with(text, host_facts.generated_doc())
+    want = host_facts.doc_with(want, host_facts.generated_re_doc(), *RE_MARKERS)
     assert text == want, "the runtime changed: run python -m heap_device.tools.host_facts --write"
+
+
+RE_MARKERS = (host_facts.RE_BEGIN, host_facts.RE_END)
+
+
+def test_a_changed_re_table_is_caught():
+    text = host_facts.DOC.read_text(encoding="utf-8")
+    results = host_facts.re_results()
+    assert host_facts.doc_with(text, host_facts.generated_re_doc(results), *RE_MARKERS) == text
+    results[0] = results[0][:5] + (None,)  # the build no longer refuses {m}
+    assert host_facts.doc_with(text, host_facts.generated_re_doc(results), *RE_MARKERS) != text
 
 
 def test_the_idioms_run_on_micropython_not_on_cpython():

@@ -12,9 +12,11 @@ from heap_device.tools.cli import main
 
 # The masking rule that leaked e-mails: MicroPython's re has no {m,n}, so in the browser it
 # never matches; CPython's does.
+# The build refuses {2,} in a literal pattern (tools/regex_subset.py); built at run time, it is
+# not seen, and MicroPython takes it as text.
 MASK_BRACES = (
     "import re\n"
-    "EMAIL = re.compile(r'[^@ ]+@[^@ ]+\\.[a-z]{2,}')\n"
+    "EMAIL = re.compile(r'[^@ ]+@[^@ ]+\\.[a-z]' + '{2,}')\n"
     "def transformEvent(event, metadata):\n"
     "    props = event['properties']\n"
     "    props['mail'] = EMAIL.sub('***', props['mail'])\n"
@@ -88,6 +90,10 @@ def test_try_gives_the_browsers_answer_not_cpythons(tmp_path):
             "        case 'track':\n"
             "            return event\n",
             "rules.py:2: MicroPython cannot compile it",
+        ),
+        (
+            MASK_BRACES.replace("' + '", ""),
+            'rules.py:2: re pattern "[^@ ]+@[^@ ]+\\.[a-z]{2,}" uses {2,}',
         ),
         (
             "X = {}['nope']\ndef transformEvent(event, metadata):\n    return event\n",

@@ -3,19 +3,22 @@ into the bundle under one fixed module name; `heap-device try` and heap_try appl
 
 Every check fails with one line naming the file and what to fix (a UsageError): a syntax error
 (with its line), no `transformEvent`, a `transformEvent` that does not take two arguments, an
-import the chosen runtime does not have; for MicroPython, Python its compiler refuses, and a file
-that fails as it loads on the browser's MicroPython (the host build, tools/hostpython.py).
+import the chosen runtime does not have; for MicroPython, Python its compiler refuses, a use
+of `re` MicroPython would do otherwise than CPython or cannot compile (a pattern written as a
+literal: tools/regex_subset.py), and a file that fails as it loads on the browser's MicroPython
+(the host build, tools/hostpython.py).
 """
 
 import ast
 import importlib.util
 import json
+import re
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
-from heap_device.tools import UsageError, runtime_modules
+from heap_device.tools import UsageError, regex_subset, runtime_modules
 
 # The bundle holds the transform as heap_device/site_transform.(py|mpy); the bridge imports
 # heap_device.site_transform. One line is added after the site's own code (its line numbers stay):
@@ -83,6 +86,7 @@ def check(path, runtime=None, pyodide_dir=None, load=True):
                 )
     if runtime == "micropython":
         mpy = compile_mpy(path)  # MicroPython's own grammar (no match statement, ...): its compiler
+        check_re(path, tree)
         if load:
             loads_on_micropython(path, mpy)
     return source
@@ -100,6 +104,40 @@ def loads_on_micropython(path, mpy):
     answer = json.loads(done.stdout)
     if "load_error" in answer:
         raise UsageError(load_error_text(path, answer["load_error"]))
+
+
+def check_re(path, tree):
+    """Refuses the first use of `re` in the file that the browser's MicroPython would do
+    otherwise than CPython, or a literal pattern it cannot compile (a UsageError)."""
+    found = regex_subset.findings(tree)
+    if found:
+        line, _, text = found[0]
+        raise UsageError(f"{path}:{line}: {text}")
+    patterns = regex_subset.patterns(tree)
+    if not patterns:
+        return
+    from heap_device.tools import hostpython
+
+    given = [text if isinstance(text, str) else list(text) for _, text in patterns]
+    done = hostpython.run(hostpython.program("patterns"), {"host_input": json.dumps(given)})
+    if done.status != 0:
+        raise UsageError(f"{path}: the MicroPython runtime failed: {done.stderr.strip()}")
+    for (line, pattern), why in zip(patterns, json.loads(done.stdout)):
+        if why is None:
+            continue
+        shown = regex_subset.printable(pattern)
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UsageError(
+                f'{path}:{line}: re pattern "{shown}" is not a pattern, on CPython either ({exc}): '
+                "fix it"
+            ) from None
+        raise UsageError(
+            f'{path}:{line}: re pattern "{shown}" is too long for the browser\'s MicroPython '
+            f"({why}): split it into shorter patterns (there a group that repeats, or a list of "
+            "alternatives, must stay under about 60 characters)"
+        )
 
 
 def load_error_text(path, why):
