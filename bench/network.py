@@ -303,6 +303,7 @@ def visit(lab, context, url, folder, profile):
     worker_marks = {}
     for w in workers:
         shift = w["origin"] - got["origin"]
+        worker_marks.setdefault("heap-device:worker-created", shift)  # its time origin
         for name, start, end in w["entries"]:
             path = urlsplit(name).path
             label = next((k for k, test in RESOURCES.items() if test(path)), None)

@@ -749,6 +749,7 @@ def network_tables(net):
 # Where the time goes, read from the --dev build: (label, page-side key or worker mark)
 STEPS = (
     ("heap-device.js arrived", "entry_end_ms"),
+    ("the worker created (Python's start began)", "mark:worker-created"),
     (".wasm asked for (by the worker)", "wasm_start_ms"),
     # our MicroPython: the .wasm verified (its glue came in the runtime module); Pyodide: its script
     ("the interpreter's files in (verified)", "mark:interpreter-script"),

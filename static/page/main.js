@@ -9,6 +9,7 @@
 
 import { listenForSdkReady, makeCustomIntegration, makeHeap } from './ways.js';
 import { createState, PREFIX } from './state.js';
+import { startWhenDue } from './start.js';
 import { fail, listenForFailures } from './transport.js';
 import { watchGlobal } from './watch.js';
 
@@ -27,5 +28,7 @@ export function main(build, startRuntime, tools) {
   rs.Heap = makeHeap(state);
   listenForSdkReady(state);
   try { watchGlobal(state); } catch (e) { console.error(PREFIX + 'could not watch rudderanalytics', e); }
-  try { startRuntime(state); } catch (e) { fail(state, String(e && e.message || e)); }
+  startWhenDue(window, state.entryUrl, function () {
+    try { startRuntime(state); } catch (e) { fail(state, String(e && e.message || e)); }
+  });
 }
