@@ -760,6 +760,7 @@ STEPS = (
     ("bridge imported", "mark:bridge-imported"),
     ("'running' batch posted", "mark:started"),
     ("the SDK's source config arrived", "config_end_ms"),
+    ("settings handed to the worker", "mark:settings-received"),
     ("settings answered (the loader plan)", "mark:settings-answered"),
     ("heap.js asked for (page)", "heap_js_start_ms"),
     ("first Heap call", "first_call_ms"),

@@ -79,22 +79,53 @@ function startInterpreter(script, start) {
 var SITE_FILE = 'site_transform.mpy';
 
 // heap-device's MicroPython: the glue is this file's own (verified with it), the .wasm is
-// instantiated from its verified bytes (no second fetch), heap_device is frozen in, and a
-// site's transform is handed over in memory. Resolves to the bridge: start(), receive(text).
+// compiled as it arrives and instantiated once its bytes are verified (no second fetch),
+// heap_device is frozen in, and a site's transform is handed over in memory. Resolves to the
+// bridge: start(), receive(text).
 function startMicroPython() {
-  var wasm = fetchFile(base + BUILD.interpreter + 'micropython.wasm');
+  var wasm = compileVerified(base + BUILD.interpreter + 'micropython.wasm');
   var pack = BUILD.pack ? fetchFile(base + BUILD.pack) : Promise.resolve(null);
-  var python = wasm.then(function (bytes) {
-    mark('interpreter-script');
-    return createHeapDevicePython({
-      wasmBinary: bytes,
+  var python = new Promise(function (resolve, reject) {
+    wasm.catch(reject); // a missing or refused .wasm is said as such
+    createHeapDevicePython({
+      instantiateWasm: function (imports, receive) {
+        wasm.then(function (module) {
+          return WebAssembly.instantiate(module, imports);
+        }).then(function (instance) { receive(instance); }, reject);
+        return {};
+      },
       print: function (text) { console.log(text); },
       printErr: function (text) { console.warn(text); }
-    });
+    }).then(resolve, reject);
   });
   return Promise.all([python, pack]).then(function (got) {
     mark('python-running');
     return micropythonBridge(got[0], got[1] && unpack(got[1]));
+  });
+}
+
+// The .wasm as a compiled WebAssembly.Module, once its bytes are what the build wrote. It is
+// compiled while it arrives (compiling runs nothing; the browser overlaps it with the download)
+// and, beside that, hashed once all of it is in (trust.js): only then can it be instantiated.
+// Where no stream can be compiled (no compileStreaming, no body stream), the verified bytes are.
+function compileVerified(url) {
+  return fetchFound(url).then(function (response) {
+    var streamed = null;
+    if (typeof WebAssembly.compileStreaming === 'function' && response.body &&
+        typeof response.body.tee === 'function') {
+      var branches = response.body.tee();
+      streamed = WebAssembly.compileStreaming(new Response(branches[0], {
+        headers: { 'Content-Type': 'application/wasm' }
+      }));
+      streamed.catch(function () {}); // bytes that do not compile are refused by verify() first
+      response = new Response(branches[1]);
+    }
+    return response.arrayBuffer().then(function (bytes) {
+      return verify(url, bytes, BUILD.integrity[url.slice(base.length)]);
+    }).then(function (bytes) {
+      mark('interpreter-script');
+      return (streamed || Promise.reject(null)).catch(function () { return WebAssembly.compile(bytes); });
+    });
   });
 }
 
@@ -190,6 +221,7 @@ if (inWorker) {
   var settled = false;
   self.onmessage = function (event) {
     var answers = [], since = performance.now();
+    if (!settled) mark('settings-received');
     for (var i = 0; i < event.data.length; i++) {
       var batch = bridge.receive(event.data[i]);
       if (batch) answers.push(batch);

@@ -44,13 +44,21 @@ export function verify(url, bytes, expected, subtle) {
   });
 }
 
-/** Fetch `url` and resolve to its bytes (an ArrayBuffer) once verify() agrees. */
-export function fetchVerified(url, expected, subtle) {
+/** Fetch `url`: resolves to the response, rejects with an Error naming the file if the server
+ * refused it. Nothing in it is verified yet. */
+export function fetchFound(url) {
   return fetch(url, { credentials: 'same-origin' }).then(function (response) {
     if (!response.ok) {
       var what = /\.wasm$/.test(url) ? 'the wasm' : url.slice(url.lastIndexOf('/') + 1);
       throw new Error('fetching of ' + what + ' failed: ' + url + ' answered HTTP ' + response.status);
     }
+    return response;
+  });
+}
+
+/** Fetch `url` and resolve to its bytes (an ArrayBuffer) once verify() agrees. */
+export function fetchVerified(url, expected, subtle) {
+  return fetchFound(url).then(function (response) {
     return response.arrayBuffer();
   }).then(function (bytes) { return verify(url, bytes, expected, subtle); });
 }

@@ -58,11 +58,9 @@ function fakeWorker(files) {
   scope.fetch = globalThis.fetch = (url) => {
     fetched.push(String(url));
     const body = files[String(url)];
-    return Promise.resolve({
-      ok: body !== undefined,
-      status: body === undefined ? 404 : 200,
-      arrayBuffer: () => Promise.resolve(new Uint8Array(body).buffer)
-    });
+    // a real Response: its body is a stream, as the .wasm's compiled while it arrives
+    if (body === undefined) return Promise.resolve(new Response('not here', { status: 404 }));
+    return Promise.resolve(new Response(new Uint8Array(body)));
   };
   globalThis.WorkerGlobalScope = WorkerGlobalScope;
   globalThis.self = scope;
@@ -116,6 +114,31 @@ test('in a worker: Python says it runs, then answers the settings and a message,
   assert.deepEqual(call.slice(1, 3), ['track', ['Bought', { price: 9882.47 }]]);
   // one request, for the .wasm: the glue came in this module, and there is no pack
   assert.deepEqual(worker.fetched, [BASE + WASM_NAME]);
+});
+
+test('without compileStreaming the verified bytes are compiled: Python runs the same', async (t) => {
+  const streaming = WebAssembly.compileStreaming;
+  t.after(() => { WebAssembly.compileStreaming = streaming; leaveWorker(); });
+  delete WebAssembly.compileStreaming;
+  const worker = fakeWorker({ [BASE + WASM_NAME]: WASM });
+  await importModule(rendered(micropythonBuild()));
+  await until(() => worker.posted.length === 1);
+  assert.equal(JSON.parse(worker.posted[0][0]).ops[0][1], 'heap-device:ready');
+});
+
+test('a .wasm is compiled as it arrives, and instantiated only once verified', async (t) => {
+  const { compileStreaming, instantiate } = WebAssembly;
+  const seen = [];
+  t.after(() => Object.assign(WebAssembly, { compileStreaming, instantiate }) && leaveWorker());
+  WebAssembly.compileStreaming = (response) => { seen.push('compile stream'); return compileStreaming(response); };
+  WebAssembly.instantiate = (module, imports) => {
+    seen.push(module instanceof WebAssembly.Module ? 'instantiate module' : 'instantiate bytes');
+    return instantiate(module, imports);
+  };
+  const worker = fakeWorker({ [BASE + WASM_NAME]: WASM });
+  await importModule(rendered(micropythonBuild()));
+  await until(() => worker.posted.length === 1);
+  assert.deepEqual(seen, ['compile stream', 'instantiate module']);
 });
 
 test('a burst is answered in one post, every batch in order', async (t) => {
