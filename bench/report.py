@@ -784,12 +784,18 @@ def breakdown(net):
     for label, key in STEPS:
         cells = [_ms(value(summary[p][k]["dev"], key)) for p, k in cols]
         out.append("| %s | %s |" % (label, " | ".join(cells)))
-    cells = []
-    for p, k in cols:
-        cell = summary[p][k]["dev"]
-        a, b = cell.get("wasm_end_ms"), cell.get("heap_js_start_ms")
-        cells.append(_ms(b - a) if a is not None and b is not None else "–")
-    out.append("| **.wasm arrived → heap.js asked for** | %s |" % " | ".join(cells))
+    spans = (
+        ("**.wasm arrived → heap.js asked for**", "wasm_end_ms", "heap_js_start_ms"),
+        # Python's own part of it: its start, and its answer once it has the settings
+        ("**.wasm arrived → Python ready** ('running' batch)", "wasm_end_ms", "mark:started"),
+        ("**settings handed over → answered**", "mark:settings-received", "mark:settings-answered"),
+    )
+    for label, start, end in spans:
+        cells = []
+        for p, k in cols:
+            a, b = value(summary[p][k]["dev"], start), value(summary[p][k]["dev"], end)
+            cells.append(_ms(b - a) if a is not None and b is not None else "–")
+        out.append("| %s | %s |" % (label, " | ".join(cells)))
     return out
 
 
