@@ -9,7 +9,7 @@ PORT   ?= 8000
 # waiting on Chromium, so two processes keep this 2-core machine busy. WORKERS=0: one process.
 WORKERS ?= 2
 
-.PHONY: setup test unit node e2e lint demo bench build dist clean runtime runtime-check
+.PHONY: setup test unit node e2e lint demo screenshot bench build dist clean runtime runtime-check
 
 setup: $(VENV)/.installed $(VENV)/.xdist node_modules/.installed .browser-ready .servers-ready
 
@@ -77,6 +77,10 @@ dist: setup
 
 demo: setup
 	$(VENV)/bin/heap-device demo --port $(PORT)
+
+# Retake docs/demo.png (the demo after three calls, in Chromium; e2e/demo_screenshot.py).
+screenshot: setup
+	$(PY) -m e2e.demo_screenshot
 
 # Every build the CLI offers beside the JS baseline: 5 interleaved cold runs, one 1,000-event loss
 # page per build; 8-15 minutes on this shared 2-core machine. Then first events on a real network

@@ -3,7 +3,8 @@
 Into ``heap_device/tools/shipped/`` of the wheel go ``static/`` (the adapter, the demo's files and
 anything added there), ``templates/``, ``package.json`` (the pinned versions) and, from the pinned
 npm packages, exactly the files the MicroPython builds read (asked of the build itself, for every
-boot) plus the RudderStack SDK the demo page loads, with each package's license. Pyodide (13.7 MB)
+boot) plus the RudderStack SDKs the demo page loads and the offline ``rudderstack`` fixture serves
+(v3, and v1.1: 131 KB, 38 KB compressed), with each package's license. Pyodide (13.7 MB)
 stays out: ``--runtime pyodide`` takes ``--pyodide-dir``. The wheel build runs ``npm ci`` if those
 files are missing; the sdist carries them, so building from the sdist gives the same wheel.
 """
@@ -57,7 +58,7 @@ def npm_files():
         print("setup.py: %s; running npm ci" % exc, file=sys.stderr)
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
         sources = _build_sources()
-    sources.add(assets.RUDDERSTACK_UMD)
+    sources.update((assets.RUDDERSTACK_UMD, assets.RUDDERSTACK_V1))
     names = {p.relative_to(assets.NODE_MODULES).as_posix() for p in sources}
     for package in {_package_of(name) for name in names}:
         folder = assets.NODE_MODULES / package

@@ -301,6 +301,7 @@ def test_version_names_every_shipped_runtime():
     assert "PyScript %s" % pinned["@pyscript/core"] in lines
     assert "MicroPython %s" % pinned["@micropython/micropython-webassembly-pyscript"] in lines
     assert any(line.startswith("Pyodide %s" % pinned["pyodide"]) for line in lines)
+    assert "RudderStack JS SDK %s (v1.1, offline tests)" % pinned["rudder-sdk-js"] in lines
 
 
 def test_build_refuses_an_out_it_cannot_use(tmp_path):

@@ -42,6 +42,8 @@ def test_the_wheel_carries_what_the_cli_needs_and_no_pyodide(dist):
         "node_modules/@pyscript/core/dist/core.js",
         "node_modules/@micropython/micropython-webassembly-pyscript/micropython.wasm",
         "node_modules/@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
+        "node_modules/rudder-sdk-js/dist/npm/index.js",
+        "node_modules/rudder-sdk-js/LICENSE.md",
     ):
         assert shipped + needed in names
     assert not [n for n in names if "pyodide" in n.lower()]

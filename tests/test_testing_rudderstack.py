@@ -78,7 +78,10 @@ def offline(config=None, transformation=None):
         ("https://cdn.rudderlabs.com/v3/modern/rsa.min.js", "sdk"),
         ("https://cdn.rudderlabs.com/v3/legacy/rsa.min.js", "sdk"),
         ("https://cdn.rudderlabs.com/v3/modern/js-integrations/Heap.min.js", "other"),
-        ("https://cdn.rudderlabs.com/v1.1/rudder-analytics.min.js", "other"),
+        ("https://cdn.rudderlabs.com/v1.1/rudder-analytics.min.js", "sdk v1.1"),
+        ("https://cdn.rudderlabs.com/v1.1/rudder-analytics.js", "sdk v1.1"),
+        ("https://cdn.rudderlabs.com/v1.1/js-integrations/Heap.min.js", "other"),
+        ("https://cdn.rudderlabs.com/v1/rudder-analytics.min.js", "other"),
         ("https://api.rudderstack.com/sourceConfig/?p=cdn&v=3.34.1&writeKey=k", "config"),
         ("https://rs-config.shop.example/sourceConfig?writeKey=k", "config"),
         ("https://shopdataplane.dataplane.rudderstack.com/v1/track", "data plane"),
@@ -165,6 +168,24 @@ def test_the_sdk_is_the_shipped_one_started_on_the_snippets_buffer():
     assert assets.RUDDERSTACK_UMD.read_text(encoding="utf-8") in body
     assert body.startswith("(function () {\n  var buffered = window.rudderanalytics;\n")
     assert body.endswith("window.rudderanalytics = buffered;\n  new RudderAnalytics();\n})();\n")
+
+
+def test_the_v1_1_sdk_is_the_shipped_one_started_on_the_v1_1_snippets_buffer():
+    """npm's build of v1.1 is UMD: it gets an exports object of its own, so window.rudderanalytics
+    still holds the snippet's buffer while it starts (e2e/test_offline_v1.py runs it)."""
+    rudderstack = offline()
+    answer = ask(rudderstack, "https://cdn.rudderlabs.com/v1.1/rudder-analytics.min.js")
+    body = answer["body"]
+    assert answer["status"] == 200 and answer["type"] == "text/javascript"
+    assert assets.RUDDERSTACK_V1.read_text(encoding="utf-8") in body
+    assert body.startswith(
+        "(function () {\n  var sdk = {};\n  (function (exports, module, define) {\n"
+    )
+    assert body.endswith(
+        "  }).call(window, sdk, { exports: sdk });\n  window.rudderanalytics = sdk;\n})();\n"
+    )
+    assert assets.RUDDERSTACK_UMD.read_text(encoding="utf-8") not in body
+    assert rudderstack.unanswered == []
 
 
 def transform_event(event, metadata):

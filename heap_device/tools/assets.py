@@ -22,14 +22,18 @@ DEMO_STATIC = STATIC / "demo"
 TEMPLATES = ROOT / "templates"
 NODE_MODULES = ROOT / "node_modules"
 PACKAGE_JSON = ROOT / "package.json"  # the pinned npm versions, shipped too
-# The npm packages a wheel carries files of (the RudderStack SDK for the demo page only).
+# The npm packages a wheel carries files of; of RudderStack's, only the SDK files below.
 RUNTIME_PACKAGES = {
     "PyScript": "@pyscript/core",
     "MicroPython": "@micropython/micropython-webassembly-pyscript",
     "Pyodide": "pyodide",
 }
 RUDDERSTACK_PACKAGE = "@rudderstack/analytics-js"
+# The SDK the demo page loads, and the offline `rudderstack` fixture serves for v3's snippet.
 RUDDERSTACK_UMD = NODE_MODULES / RUDDERSTACK_PACKAGE / "dist/npm/modern/bundled/umd/index.js"
+# SDK v1.1 (npm's build of it), which the fixture serves for the older v1.1 snippet.
+RUDDERSTACK_V1_PACKAGE = "rudder-sdk-js"
+RUDDERSTACK_V1 = NODE_MODULES / RUDDERSTACK_V1_PACKAGE / "dist/npm/index.js"
 NOT_SHIPPED = ("pyodide",)
 
 

@@ -45,7 +45,11 @@ def version_text():
         shipped = package not in assets.NOT_SHIPPED or (assets.NODE_MODULES / package).is_dir()
         where = "" if shipped else " (not shipped: --runtime pyodide needs --pyodide-dir)"
         lines.append("%s %s%s" % (name, pinned.get(package, "?"), where))
-    lines.append("RudderStack JS SDK %s (demo page)" % pinned.get(assets.RUDDERSTACK_PACKAGE, "?"))
+    for package, use in (
+        (assets.RUDDERSTACK_PACKAGE, "demo page, offline tests"),
+        (assets.RUDDERSTACK_V1_PACKAGE, "v1.1, offline tests"),
+    ):
+        lines.append("RudderStack JS SDK %s (%s)" % (pinned.get(package, "?"), use))
     return "\n".join(lines) + "\n"
 
 

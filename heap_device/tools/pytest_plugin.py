@@ -67,9 +67,10 @@ def rudderstack_transformation():
 
 @pytest.fixture
 def rudderstack(page, rudderstack_source_config, rudderstack_transformation):
-    """RudderStack offline on pytest-playwright's ``page``: the SDK the official loading snippet
-    adds, ``rudderstack_source_config`` as its source config, and a data plane that keeps what it
-    is sent (``heap_device.tools.testing.OfflineRudderStack``: ``messages``, ``wait_for``)."""
+    """RudderStack offline on pytest-playwright's ``page``: the SDK the official loading snippets
+    add (v3, v1.1), ``rudderstack_source_config`` as its source config, and a data plane that
+    keeps what it is sent (``heap_device.tools.testing.OfflineRudderStack``: ``messages``,
+    ``wait_for``)."""
     from heap_device.tools.testing import OfflineRudderStack
 
     return OfflineRudderStack(page, rudderstack_source_config, rudderstack_transformation).start()

@@ -12,7 +12,7 @@ fixtures; what they give lives here, so a test can name it::
 
 - ``HeapCalls`` (the ``heap_calls`` fixture): what Heap's script received on the page.
 - ``OfflineRudderStack`` (the ``rudderstack`` fixture): RudderStack answered on the page, with no
-  account and no network: its SDK at RudderStack's CDN URLs (the official loading snippet's),
+  account and no network: its SDK at RudderStack's CDN URLs (the official v3 and v1.1 snippets'),
   the source config at ``/sourceConfig``, and a data plane that records what it is sent.
 - ``source_config``, ``heap_destination``, ``custom_device_mode_destination``: the source config
   it answers (override the ``rudderstack_source_config`` fixture with them).
@@ -316,6 +316,10 @@ class HeapCalls:
 TEST_APP_ID = "1234567890"  # the Heap app id of the default source config (any digits do)
 # The SDK file the official v3 loading snippet adds (modern, or legacy for old browsers).
 RUDDERSTACK_SDK = re.compile(r"^https://cdn\.rudderlabs\.com/v3/(modern|legacy)/rsa(\.min)?\.js$")
+# The one the older v1.1 loading snippet adds.
+RUDDERSTACK_SDK_V1 = re.compile(
+    r"^https://cdn\.rudderlabs\.com/v1\.1/rudder-analytics(\.min)?\.js$"
+)
 # What RudderStack itself serves: a request for anything else there is answered 404 and listed.
 RUDDERSTACK_HOSTS = re.compile(r"^https://(cdn\.rudderlabs\.com|api\.rudderstack\.com)/")
 # On any host (the site names its control plane with configUrl, its data plane in load()).
@@ -333,6 +337,18 @@ SDK_START = """(function () {
   var RudderAnalytics = window.rudderanalytics.RudderAnalytics;
   window.rudderanalytics = buffered;
   new RudderAnalytics();
+})();
+"""
+# Run as v1.1's rudder-analytics.min.js: the npm build of SDK v1.1 (rudder-sdk-js, a UMD file),
+# handed an exports object of its own. Left to itself it would set window.rudderanalytics = {}
+# before it starts, losing the calls the v1.1 snippet buffered there; so it starts, as the CDN
+# file does, on the buffer (load first), and then its methods replace the array.
+SDK_V1_START = """(function () {
+  var sdk = {};
+  (function (exports, module, define) {
+%s
+  }).call(window, sdk, { exports: sdk });
+  window.rudderanalytics = sdk;
 })();
 """
 
@@ -398,7 +414,9 @@ class OfflineRudderStack:
     """RudderStack on one page, answered locally: what the SDK asks the cloud for and what it sends.
 
     - the SDK file of the official v3 loading snippet (``https://cdn.rudderlabs.com/v3/<modern or
-      legacy>/rsa.min.js``): the pinned SDK heap-device ships;
+      legacy>/rsa.min.js``), and of the older v1.1 one
+      (``https://cdn.rudderlabs.com/v1.1/rudder-analytics.min.js``): the pinned SDKs heap-device
+      ships;
     - ``/sourceConfig`` on any host (RudderStack's control plane, or the site's ``configUrl``):
       ``source_config``;
     - the data plane (on any host, as the page's ``load(writeKey, dataPlaneUrl)`` names it):
@@ -416,7 +434,7 @@ class OfflineRudderStack:
         self.posts = []  # [(path, body)]: what the data plane was sent, oldest first
         self.transform_requests = []  # bodies POSTed to /transform
         self.unanswered = []  # URLs of RudderStack's hosts nothing here gives (answered 404)
-        self._sdk = None
+        self._sdk = {}  # the SDK files' text, by kind, read when first asked for
 
     def start(self):
         """Route the page's RudderStack requests here; call before the page navigates."""
@@ -497,8 +515,9 @@ class OfflineRudderStack:
         url = request.url
         kind = _rudderstack_url(url)
         self.requests.append((request.method, url))
-        if kind == "sdk":
-            return route.fulfill(status=200, content_type="text/javascript", body=self._sdk_text())
+        if kind in SDK_FILES:
+            body = self._sdk_text(kind)
+            return route.fulfill(status=200, content_type="text/javascript", body=body)
         if kind == "config":
             return self._fulfill(route, 200, "application/json", json.dumps(self.source_config))
         if kind == "data plane" and request.method == "POST":
@@ -523,26 +542,38 @@ class OfflineRudderStack:
             headers["Access-Control-Allow-Credentials"] = "true"
         route.fulfill(status=status, content_type=content_type, body=body, headers=headers)
 
-    def _sdk_text(self):
-        if self._sdk is None:
+    def _sdk_text(self, kind):
+        if kind not in self._sdk:
             from heap_device.tools import assets
 
-            if not assets.RUDDERSTACK_UMD.is_file():
+            start, name = SDK_FILES[kind]
+            path = getattr(assets, name)
+            if not path.is_file():
                 raise AssertionError(
                     "%s is missing, so the RudderStack SDK cannot be served offline: %s"
-                    % (assets.RUDDERSTACK_UMD, assets.fix_missing())
+                    % (path, assets.fix_missing())
                 )
-            self._sdk = SDK_START % assets.RUDDERSTACK_UMD.read_text(encoding="utf-8")
-        return self._sdk
+            self._sdk[kind] = start % path.read_text(encoding="utf-8")
+        return self._sdk[kind]
 
     def __repr__(self):
         return "<OfflineRudderStack %d posts>" % len(self.posts)
 
 
+# What each SDK file is answered with: (how it starts, its file's name in assets).
+SDK_FILES = {
+    "sdk": (SDK_START, "RUDDERSTACK_UMD"),
+    "sdk v1.1": (SDK_V1_START, "RUDDERSTACK_V1"),
+}
+
+
 def _rudderstack_url(url):
-    """What a URL is to OfflineRudderStack: "sdk", "config", "data plane", "other", or None."""
+    """What a URL is to OfflineRudderStack: "sdk", "sdk v1.1", "config", "data plane", "other",
+    or None."""
     if RUDDERSTACK_SDK.match(url):
         return "sdk"
+    if RUDDERSTACK_SDK_V1.match(url):
+        return "sdk v1.1"
     if SOURCE_CONFIG.match(url):
         return "config"
     if DATA_PLANE.match(url):
