@@ -18,14 +18,14 @@ BUGS = [
     (
         "skip an encoding (gzip never asked)",
         C,
-        'return ["identity"] + precompress.available() + [BROWSER_ACCEPTS]',
-        'return ["identity"] + precompress.available()[:1] + [BROWSER_ACCEPTS]',
+        'return ["identity"] + precompress.readable() + [BROWSER_ACCEPTS]',
+        'return ["identity"] + precompress.readable()[:1] + [BROWSER_ACCEPTS]',
     ),
     (
         "never ask as a browser asks",
         C,
-        'return ["identity"] + precompress.available() + [BROWSER_ACCEPTS]',
-        'return ["identity"] + precompress.available()',
+        'return ["identity"] + precompress.readable() + [BROWSER_ACCEPTS]',
+        'return ["identity"] + precompress.readable()',
     ),
     (
         "answers said once: the plain one dropped too",
@@ -155,12 +155,39 @@ BUGS = [
         '    if encoding == "br" and inside == "gzip":',
         '    if encoding == "br" and inside == "br":',
     ),
+    ("zstd taken as it comes, not decoded", Z, '"zstd": _unzstd,', '"zstd": lambda d: d,'),
+    (
+        "zstd never asked for (alone, nor as Chromium asks)",
+        C,
+        'BROWSER_ACCEPTS = "gzip, deflate, br, zstd"',
+        'BROWSER_ACCEPTS = "gzip, deflate, br"',
+    ),
+    (
+        "zstd never asked for alone",
+        Z,
+        '    return available() + (["zstd"] if zstd_module() is not None else [])',
+        "    return available()",
+    ),
+    (
+        "zstd read with a library's window, not a browser's",
+        Z,
+        "        if window is not None and window > ZSTD_WINDOW_MAX:\n"
+        "            raise WindowTooLarge(window)\n"
+        "        frame = zstd_module().ZstdDecompressor(max_window_size=ZSTD_WINDOW_MAX)",
+        "        frame = zstd_module().ZstdDecompressor()",
+    ),
+    (
+        "a zstd body that is not zstd only noted",
+        C,
+        'got.undecodable.startswith("check cannot read"):',
+        'got.undecodable.startswith(("check cannot read", "not zstd")):',
+    ),
 ]
 
 TESTS = os.environ.get(
     "TESTS",
     "tests/test_policy.py tests/test_check_policy.py tests/test_check_files.py "
-    "tests/test_deploy_rules.py tests/test_check_site.py",
+    "tests/test_deploy_rules.py tests/test_check_site.py tests/test_check_zstd.py",
 ).split()
 only = sys.argv[1:]
 for i, (what, path, old, new) in enumerate(BUGS, 1):

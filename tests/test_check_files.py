@@ -2,8 +2,9 @@
 
 The entry's BUILD.integrity names the runtime module, whose own BUILD.integrity names the
 interpreter's files and the module pack: check follows that chain (whatever files it names), asks
-for each file with Accept-Encoding br, gzip and identity separately, decodes each answer and
-compares it with the hash. Each row below serves a real build wrong in one way, through recorded
+for each file with Accept-Encoding identity, br, gzip and zstd separately and once as Chromium asks
+(gzip, deflate, br, zstd), decodes each answer and compares it with the hash (a server answering
+zstd: test_check_zstd.py). Each row below serves a real build wrong in one way, through recorded
 answers (tests/check_served.py), and gives the exact line check must print.
 """
 
@@ -65,7 +66,7 @@ def test_a_sound_deploy_asks_for_every_file_in_every_encoding(shop):
     )
     asked = {(url, accept) for url, accept in web.asked}
     for name in files:
-        for accept in ("br", "gzip", "identity", "gzip, deflate, br"):
+        for accept in ("identity", "br", "gzip", "zstd", "gzip, deflate, br, zstd"):
             assert (BASE + "/" + name, accept) in asked
 
 
@@ -267,7 +268,7 @@ def test_the_chain_is_followed_whatever_files_it_names(tmp_path):
     assert run(web, BASE + "/" + entry_name)[0] == 0
     for name in files:
         asked = {a for u, a in web.asked if u == BASE + "/" + name}
-        assert asked == {"br", "gzip", "identity", check.BROWSER_ACCEPTS}
+        assert asked == {"identity", "br", "gzip", "zstd", "gzip, deflate, br, zstd"}
     (folder / "rt.1/frozen.data").write_bytes(b"DATA " * 100)
     status, lines = run(Web(site), BASE + "/" + entry_name)
     [line] = problems(lines)
@@ -404,15 +405,15 @@ def test_what_only_a_browsers_request_gets(shop):
     copy = (shop.folder / (name + ".br")).read_bytes()
     url = BASE + "/" + name
     headers = [("Content-Type", "application/wasm"), ("Vary", "Accept-Encoding")]
-    shop.replaced[("/heap/" + name, "gzip, deflate, br")] = answer(
+    shop.replaced[("/heap/" + name, "gzip, deflate, br, zstd")] = answer(
         url, 200, headers, gzip.compress(copy), "br"
     )
     status, lines = run(Web(shop), ORIGIN + "/")
     [line] = problems(lines)
     assert status == 1 and line.startswith(
         f"undecodable: {url} is sent with Content-Encoding: br when asked as browsers ask "
-        "(Accept-Encoding: gzip, deflate, br) but does not decode (its bytes are gzip: the "
-        "server compressed the build's .br copy again on the way out"
+        "(Accept-Encoding: gzip, deflate, br, zstd) but does not decode (its bytes are gzip: "
+        "the server compressed the build's .br copy again on the way out"
     )
 
 

@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from heap_device.tools import UsageError, bundle, check, cli, output, precompress
 
@@ -320,7 +321,22 @@ def test_without_brotli_a_build_writes_gzip_only(monkeypatch):
         precompress.decode(b"anything", "br")  # check then says it cannot read br here
 
 
+def test_without_zstandard_check_asks_for_no_zstd_alone(monkeypatch):
+    monkeypatch.setattr(precompress, "zstd_module", lambda: None)
+    assert precompress.readable() == ["br", "gzip"]
+    assert check.encodings_asked() == ["identity", "br", "gzip", "gzip, deflate, br, zstd"]
+    with pytest.raises(precompress.CannotDecode, match="pip install zstandard"):
+        precompress.decode(b"anything", "zstd")  # check then notes the answer as not verified
+
+
 TEXT = b"heap-device " * 50
+
+
+def streamed_zstd(data, window_log=None):
+    """``data`` as a server's zstd encoder sends it: no size in the frame; its window as given."""
+    params = zstandard.ZstdCompressionParameters.from_level(3, window_log=window_log or 0)
+    stream = zstandard.ZstdCompressor(compression_params=params).compressobj()
+    return stream.compress(data) + stream.flush()
 
 
 @pytest.mark.parametrize(
@@ -338,9 +354,25 @@ TEXT = b"heap-device " * 50
         (gzip.compress(precompress.compress(TEXT, "br")), "br", "not br data"),
         (TEXT, "gzip", "not gzip data"),
         (TEXT, "compress", "check cannot read 'compress'"),
+        (zstandard.ZstdCompressor(level=19).compress(TEXT), "zstd", TEXT),
+        (streamed_zstd(TEXT), "zstd", TEXT),
+        # frames one after the other (a server flushing as it goes): read as one body
+        (streamed_zstd(TEXT[:100]) + streamed_zstd(TEXT[100:]), "zstd", TEXT),
+        (streamed_zstd(TEXT)[:-3], "zstd", "not zstd data \\(cut short inside a frame\\)"),
+        (TEXT, "zstd", "not zstd data"),
+        (gzip.compress(TEXT), "zstd", "not zstd data"),
+        # RFC 9659 holds HTTP's zstd to an 8 MB window: Chromium refuses a frame needing more
+        (
+            streamed_zstd(TEXT, window_log=24),
+            "zstd",
+            "a zstd frame needs a window of 16 MB, more than the 8 MB browsers decode",
+        ),
+        (streamed_zstd(TEXT, window_log=23), "zstd", TEXT),
     ],
     ids=["none", "identity", "gzip", "x-gzip", "deflate", "raw-deflate", "br", "br-then-gzip"]
-    + ["gzip-labelled-br", "plain-labelled-gzip", "unknown"],
+    + ["gzip-labelled-br", "plain-labelled-gzip", "unknown", "zstd", "zstd-streamed"]
+    + ["zstd-frames", "zstd-cut-short", "plain-labelled-zstd", "gzip-labelled-zstd"]
+    + ["zstd-window-16mb", "zstd-window-8mb"],
 )
 def test_what_a_content_encoding_decodes_to(sent, encoding, decoded):
     if isinstance(decoded, bytes):
@@ -353,4 +385,5 @@ def test_what_a_content_encoding_decodes_to(sent, encoding, decoded):
 def test_what_compressed_bytes_are_sniffed_as():
     assert precompress.sniff(gzip.compress(TEXT)) == "gzip"
     assert precompress.sniff(precompress.compress(TEXT, "br")) == "br"
+    assert precompress.sniff(streamed_zstd(TEXT)) == "zstd"
     assert precompress.sniff(TEXT) is None

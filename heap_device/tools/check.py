@@ -6,10 +6,10 @@ are read from it), or the bundle's base URL. check reads as its phases, each a f
 
 1. ``find_tag``: the page, its heap-device tag (after redirects), where the bundle is;
 2. ``read_entry``: the entry file the tag loads, its BUILD, the build uploaded last;
-3. ``fetch_files``: every file of the build, each asked for in every encoding (br, gzip, none)
-   separately and once more as a browser asks (all at once); the chain of hashes is followed as
-   files come in: the entry's ``BUILD.integrity`` names files, a script among them (the runtime
-   module) names more in its own;
+3. ``fetch_files``: every file of the build, each asked for in every encoding (none, br, gzip,
+   zstd) separately and once more as a browser asks (all at once); the chain of hashes is
+   followed as files come in: the entry's ``BUILD.integrity`` names files, a script among them
+   (the runtime module) names more in its own;
 4. ``check_answers``: what a browser refuses before reading a byte: a missing file, a wrong
    MIME type, missing cross-origin headers;
 5. ``compare_hashes``: each answer decoded and compared with the hash the chain carries for it
@@ -78,16 +78,16 @@ BROWSER_ENCODINGS = {"gzip", "x-gzip", "deflate", "br", "zstd"}
 WORKER_ANSWERS_WASM = True
 
 
-# What a browser accepts, all at once (Chromium's, without zstd, which check cannot read): some
-# servers answer it otherwise than each encoding alone (Apache's mod_deflate gzips a .br copy only
-# for a request that accepts both).
-BROWSER_ACCEPTS = "gzip, deflate, br"
+# What a browser accepts, all at once, exactly as Chromium sends it: some servers answer it
+# otherwise than each encoding alone (Apache's mod_deflate gzips a .br copy only for a request
+# that accepts both; Caddy's `encode zstd gzip` answers zstd to it, and gzip without zstd).
+BROWSER_ACCEPTS = "gzip, deflate, br, zstd"
 
 
 def encodings_asked():
     """The Accept-Encoding of each request check makes for a file: none ("identity": what the
     others are held to), each compression it can read alone, then all at once as a browser asks."""
-    return ["identity"] + precompress.available() + [BROWSER_ACCEPTS]
+    return ["identity"] + precompress.readable() + [BROWSER_ACCEPTS]
 
 
 class Answer:
@@ -121,7 +121,7 @@ class Answer:
             try:
                 self._decoded = (precompress.decode(self.sent, self.encoding()), None)
             except precompress.CannotDecode as exc:
-                self._decoded = (None, str(exc))
+                self._decoded = (None, exc)
         return self._decoded
 
     @property
@@ -130,7 +130,15 @@ class Answer:
 
     @property
     def undecodable(self):
-        return self._decode()[1]
+        """Why the body does not decode, in words (None when it does)."""
+        why = self._decode()[1]
+        return str(why) if why is not None else None
+
+    @property
+    def window_too_large(self):
+        """The zstd window that browsers refuse to give this body (None: not the trouble)."""
+        why = self._decode()[1]
+        return why.window if isinstance(why, precompress.WindowTooLarge) else None
 
     def ok(self):
         return self.status == 200
@@ -139,7 +147,7 @@ class Answer:
 def fetch(url, origin=None, accept=None):
     """GET ``url`` as a browser would (an Origin header when the page is elsewhere; Accept-Encoding
     ``accept``, by default what check reads); never raises: an Answer says what happened."""
-    accept = accept or ", ".join(precompress.available())
+    accept = accept or ", ".join(precompress.readable())
     request = urllib.request.Request(url, headers={"User-Agent": "heap-device-check"})
     request.add_header("Accept-Encoding", accept)
     if origin:
@@ -708,9 +716,17 @@ def _said_as(got):
 def _say_undecodable(ctx, name, asked, got):
     url, encoding = ctx.url_of(name), got.encoding()
     inside = precompress.sniff(got.sent)
+    how = f" when asked as browsers ask (Accept-Encoding: {asked})" if "," in asked else ""
     if encoding in BROWSER_ENCODINGS and got.undecodable.startswith("check cannot read"):
-        ctx.note(
-            f"{url} came with Content-Encoding: {encoding}, which check cannot read: not verified"
+        ctx.note(f"{url} came with Content-Encoding: {encoding}: not verified ({got.undecodable})")
+        return
+    if got.window_too_large is not None:
+        ctx.report(
+            f"undecodable: {url} is sent with Content-Encoding: {encoding}{how} but "
+            f"{got.undecodable} (RFC 9659's limit), so browsers fail it "
+            "(ERR_ZSTD_WINDOW_SIZE_TOO_BIG) and Heap gets no events: compress with a window of "
+            "8 MB at most (zstd's levels up to 19, without --long or --ultra), or serve the "
+            "build's .br and .gz copies instead"
         )
         return
     if encoding not in BROWSER_ENCODINGS and "," not in encoding:
@@ -728,9 +744,10 @@ def _say_undecodable(ctx, name, asked, got):
         )
     elif encoding.endswith("gzip") and inside == "br":
         cause = "its bytes are brotli: the server sends the .br copy labelled gzip"
+    elif inside is not None and inside not in encoding:
+        cause = f"its bytes are {inside}: the server labels them {encoding}"
     else:
         cause = f"{got.undecodable}: the server labels it {encoding} but sends other bytes"
-    how = f" when asked as browsers ask (Accept-Encoding: {asked})" if "," in asked else ""
     ctx.report(
         f"undecodable: {url} is sent with Content-Encoding: {encoding}{how} but does not decode "
         f"({cause}), so browsers fail it (ERR_CONTENT_DECODING_FAILED) and Heap gets no events: "
@@ -811,16 +828,31 @@ def _compare(ctx, name, decoded, expected, who):
         ctx.report(
             f"changed: {url} {_said_as(got)} is not the file the build wrote (sha384 "
             f"{sri_of(got.body)}; {who} says {expected}){_why_changed(got)}, so browsers that get "
-            "it this way refuse it and Heap gets no events: upload the whole folder one "
-            "heap-device build wrote again, its .br and .gz copies with it (a copy left from "
-            "another build does this)"
+            f"it this way refuse it and Heap gets no events: {_fix_copy(got)}"
         )
+
+
+def _fix_copy(got):
+    """The fix for an answer in one encoding holding another build's bytes."""
+    if got.encoding() not in precompress.ENCODINGS and got.encoding() is not None:
+        return (
+            f"the build writes no {got.encoding()} copy, so the server or a CDN made this one "
+            "from other bytes: remove any copy beside the file that is not the build's (such as "
+            "x.zst), purge the CDN's cache of the bundle, and upload the whole folder one "
+            "heap-device build wrote again"
+        )
+    return (
+        "upload the whole folder one heap-device build wrote again, its .br and .gz copies with "
+        "it (a copy left from another build does this)"
+    )
 
 
 def _why_changed(got):
     inside = precompress.sniff(got.body)
     if inside is None:
         return ""
+    if got.encoding() is None and inside not in precompress.ENCODINGS:
+        return f": its bytes are {inside}, sent without Content-Encoding: {inside}"
     if got.encoding() is None:
         return (
             f": it is the build's .{'br' if inside == 'br' else 'gz'} copy sent without "
@@ -850,11 +882,16 @@ def _compare_encodings(ctx, name, decoded):
         return
     for encoding, got in decoded.items():
         if encoding != "identity" and got.encoding() and got.body != plain.body:
+            if got.encoding() in precompress.ENCODINGS:
+                fix = (
+                    "the .br or .gz copy is from another build: upload the whole folder one "
+                    "heap-device build wrote again"
+                )
+            else:
+                fix = _fix_copy(got)
             ctx.report(
                 f"changed: {ctx.url_of(name)} {_said_as(got)} holds other bytes than sent "
-                f"uncompressed ({len(got.body)} against {len(plain.body)} bytes): the .br or .gz "
-                "copy is from another build: upload the whole folder one heap-device build wrote "
-                "again"
+                f"uncompressed ({len(got.body)} against {len(plain.body)} bytes): {fix}"
             )
 
 

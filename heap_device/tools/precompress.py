@@ -6,6 +6,10 @@ object): the best compression once, at build time, instead of a fast one per req
 Every build writes them: gzip from the standard library, brotli through the ``brotli`` package
 (a dependency: about a fifth fewer bytes than gzip on the ``.wasm``, for every cold visit); where
 it cannot be imported the build writes ``.gz`` only and says so.
+
+``decode`` reads what a server sends, for ``heap-device check``: these and zstd, which no build
+writes but servers compress with on the way out (Caddy's ``encode zstd gzip``), through the
+``zstandard`` package (a dependency).
 """
 
 import gzip
@@ -20,6 +24,10 @@ MIN_SAVING = 0.05
 # micropython.wasm (423 KB -> 161 KB; quality 9: 176 KB) but 164 s for Pyodide's 9 MB .wasm
 # (quality 5: 0.5 s, 18% larger). Files above this size get quality 5.
 BEST_QUALITY_UP_TO = 1_000_000
+# The largest zstd window a browser decodes: RFC 9659 holds HTTP's zstd to 8 MB, and Chromium
+# fails a frame that needs more (ERR_ZSTD_WINDOW_SIZE_TOO_BIG) where a library's default reads it.
+ZSTD_WINDOW_MAX = 8 << 20
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 def brotli_module():
@@ -40,9 +48,23 @@ def compress(data, encoding):
     return brotli_module().compress(data, quality=quality)
 
 
+def zstd_module():
+    """The zstandard module, or None when it is not installed."""
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return zstandard
+
+
 def available():
     """The encodings this machine can write, best first."""
     return [e for e in ENCODINGS if e != "br" or brotli_module() is not None]
+
+
+def readable():
+    """The encodings this machine can decode: those it writes, and zstd."""
+    return available() + (["zstd"] if zstd_module() is not None else [])
 
 
 def precompressed(files):
@@ -67,6 +89,22 @@ class CannotDecode(ValueError):
     """A body that is not what its Content-Encoding says; the message says what it is instead."""
 
 
+class WindowTooLarge(CannotDecode):
+    """zstd that browsers refuse to decode: a frame needs ``window`` bytes, more than
+    ZSTD_WINDOW_MAX."""
+
+    def __init__(self, window):
+        super().__init__(
+            "a zstd frame needs a window of %s, more than the %s browsers decode"
+            % (_mb(window), _mb(ZSTD_WINDOW_MAX))
+        )
+        self.window = window
+
+
+def _mb(n):
+    return "%g MB" % round(n / (1 << 20), 1)
+
+
 def decode(data, encoding):
     """Bytes as sent with Content-Encoding ``encoding`` -> the file's bytes.
 
@@ -82,18 +120,23 @@ def decode(data, encoding):
 def _decode_one(data, coding):
     if coding == "identity":
         return data
-    if coding == "br" and brotli_module() is None:
-        raise CannotDecode("check cannot read 'br' here: pip install brotli")
+    packages = {"br": (brotli_module, "brotli"), "zstd": (zstd_module, "zstandard")}
+    if coding in packages and packages[coding][0]() is None:
+        package = packages[coding][1]
+        raise CannotDecode("check cannot read %r here: pip install %s" % (coding, package))
     decoders = {
         "gzip": gzip.decompress,
         "x-gzip": gzip.decompress,
         "deflate": _inflate,
         "br": lambda d: brotli_module().decompress(d),
+        "zstd": _unzstd,
     }
     if coding not in decoders:
         raise CannotDecode("check cannot read %r" % coding)
     try:
         return decoders[coding](data)
+    except CannotDecode:
+        raise
     except Exception as exc:  # brotli.error, zlib.error, gzip.BadGzipFile, EOFError: each its own
         raise CannotDecode("not %s data (%s)" % (coding, exc or type(exc).__name__)) from None
 
@@ -106,11 +149,39 @@ def _inflate(data):
         return zlib.decompress(data, -zlib.MAX_WBITS)
 
 
+def _unzstd(data):
+    """HTTP's zstd as a browser reads it: frames one after the other, each needing a window of
+    ZSTD_WINDOW_MAX at most; a body cut inside a frame does not decode."""
+    parts = []
+    while data:
+        window = _zstd_window(data)
+        if window is not None and window > ZSTD_WINDOW_MAX:
+            raise WindowTooLarge(window)
+        frame = zstd_module().ZstdDecompressor(max_window_size=ZSTD_WINDOW_MAX).decompressobj()
+        parts.append(frame.decompress(data))
+        if not frame.eof:
+            raise EOFError("cut short inside a frame")
+        data = frame.unused_data
+    return b"".join(parts)
+
+
+def _zstd_window(data):
+    """The window the first zstd frame of ``data`` needs, in bytes (None: not a zstd frame)."""
+    if data[:4] != ZSTD_MAGIC or zstd_module() is None:
+        return None
+    try:
+        return zstd_module().get_frame_parameters(data).window_size
+    except Exception:  # zstandard.ZstdError: a header cut short
+        return None
+
+
 def sniff(data):
-    """The encoding ``data`` is compressed with, by its first bytes or by trying ("br"/"gzip"),
-    or None: how check tells a body compressed twice, or a copy sent without its label."""
+    """The encoding ``data`` is compressed with, by its first bytes or by trying ("br", "gzip",
+    "zstd"), or None: how check tells a body compressed twice, or a copy sent without its label."""
     if data[:2] == b"\x1f\x8b":
         return "gzip"
+    if data[:4] == ZSTD_MAGIC:
+        return "zstd"
     try:
         if brotli_module() is not None and brotli_module().decompress(data) != data:
             return "br"
