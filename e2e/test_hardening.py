@@ -399,6 +399,9 @@ FUZZ = """([seed, count]) => {
 def test_seeded_fuzz_every_heap_call_is_within_heaps_limits(page, site, watch):
     watch.expected_errors.append(r"RS SDK .*ErrorHandler")
     open_page(page, site.page("micropython", {**DEST, "trackPageCalls": True}))
+    # Python runs before the fuzz: 2,000 messages fired while it still starts would wait on the
+    # page, whose queue keeps the newest 1,000, and the fuzz would reach Heap only in part.
+    page.wait_for_function("() => window.Heap_RS.running === true")
     before = page.evaluate("(window.__heapCalls || []).length")
     page.evaluate(FUZZ, [20261128, 2000])
     heap_calls(page, "() => {}")  # the marker: every fuzzed message has been handled
