@@ -52,6 +52,20 @@ ALLOWED_CONSOLE_ERRORS = (
 BOOT_TIMEOUT_MS = 60_000
 
 
+def wait_until(page, found, failure, timeout_ms=BOOT_TIMEOUT_MS):
+    """Check ``found()`` every 100 ms until it is true; then return it. Past ``timeout_ms``
+    (a runtime's start's budget unless told), fail with ``failure`` (called if callable).
+
+    For what only this process sees (console lines, requests, the data plane's POSTs). It waits
+    with page.wait_for_timeout, not time.sleep: this process answers the page's routed requests.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not (result := found()):
+        assert time.monotonic() < deadline, failure() if callable(failure) else failure
+        page.wait_for_timeout(100)
+    return result
+
+
 @pytest.fixture(scope="session")
 def base_url(pytestconfig):
     """pytest-playwright's own base_url, as a plain function: without pytest-base-url it is a

@@ -6,10 +6,10 @@ Heap calls are read from the stand-in heap.js (static/demo/heap-standin.js) as J
 """
 
 import itertools
-import time
 
 import pytest
 
+from e2e.conftest import wait_until
 from heap_device.tools.output import entry_file
 
 APP_ID = "1234567890"
@@ -60,10 +60,19 @@ def our_errors(watch):
 
 def wait_for_our_error(page, watch):
     """Poll (this process sees the console) until heap-device has said its error."""
-    deadline = time.monotonic() + 30
-    while not our_errors(watch):
-        assert time.monotonic() < deadline, watch.console
-        page.wait_for_timeout(100)
+    wait_until(page, lambda: our_errors(watch), lambda: watch.console)
+
+
+def wait_for_post(page, site, *texts):
+    """Poll until the SDK's data plane got a POST from this page whose body holds each of
+    ``texts``. The page's URL (in the message's context) is one: earlier tests' pages, other
+    runtimes of the same test among them, posted the same names to the same data plane."""
+    texts = (page.url, *texts)
+    wait_until(
+        page,
+        lambda: any(all(t in body for t in texts) for _, body in site.posts),
+        "the SDK's data-plane POST never came: %r" % (texts,),
+    )
 
 
 HEAP_SCRIPT_TAGS = (
@@ -90,8 +99,10 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
     early = page.evaluate("window.__heapCalls")[:300]
     assert early == [["track", ["early %d" % i, {"i": i}]] for i in range(300)]
 
-    # A placeholder identity is refused, with a warning.
+    # A placeholder identity is refused, with a warning (logged on the page before the marker's
+    # call: once the console has settled, it has reached this process).
     assert heap_calls(page, "rudderanalytics.identify('Anonymous')") == []
+    settle_console(page)
     warnings = [text for kind, text in watch.console if kind == "warning"]
     assert any("anonymous" in text.lower() for text in warnings), warnings
 
@@ -199,6 +210,7 @@ def test_v5_page_maps_every_call(page, site, watch, runtime):
     }""",
     )
     assert calls == [["track", ["After Boom", {}]]]
+    settle_console(page)
     failures = [e for e in watch.console_errors() if "could not handle" in e]
     assert len(failures) == 1, failures
 
@@ -280,10 +292,7 @@ def test_bad_app_id_loads_no_heap_and_spares_the_data_plane(page, site, watch, r
     open_page(page, site.page(runtime, {"appId": "12ab", "connectionMode": "device"}))
     page.wait_for_function("() => window.Heap_RS.running === true")
     page.evaluate("rudderanalytics.track('After Bad App Id')")
-    deadline = time.monotonic() + 30
-    while not any("After Bad App Id" in body for _, body in site.posts):
-        assert time.monotonic() < deadline, "the SDK's data-plane POST never came"
-        page.wait_for_timeout(100)  # not time.sleep: this process routes the POST (conftest)
+    wait_for_post(page, site, "After Bad App Id")
     wait_for_our_error(page, watch)
     settle_console(page)
     ours = our_errors(watch)
@@ -303,6 +312,7 @@ def test_existing_heap_is_reused_and_a_second_copy_is_inert(page, site, watch):
         ["track", ["Once", {"n": 1}]]
     ]
     assert watch.heap_requests == []
+    settle_console(page)
     logs = [text for _, text in watch.console if text.startswith("heap-device:")]
     assert any("already has Heap" in text for text in logs), logs
     # docs/contract.md §2, debug: each message is logged with the Heap calls it produced
@@ -378,10 +388,11 @@ def test_blocked_heap_script_only_warns_and_calls_wait_in_heaps_queue(
         "u => document.querySelector('script[src=\"' + u + '\"]') !== null", arg=url
     )
     assert page.evaluate(queued) == ["identify", "addUserProperties", "track", "track"]
-    deadline = time.monotonic() + 30
-    while not [t for kind, t in watch.console if kind == "warning" and "could not load" in t]:
-        assert time.monotonic() < deadline, watch.console
-        page.wait_for_timeout(100)
+    wait_until(
+        page,
+        lambda: [t for kind, t in watch.console if kind == "warning" and "could not load" in t],
+        lambda: watch.console,
+    )
     settle_console(page)
     warnings = [text for kind, text in watch.console if kind == "warning"]
     ours = [t for t in warnings if t.startswith("heap-device:")]
@@ -445,6 +456,7 @@ def test_runs_under_the_documented_csp(page, site, watch, bundle, policy):
         ["resetIdentity", []],
     ]
     assert watch.heap_requests == [V5_URL]
+    settle_console(page)
     assert not [t for _, t in watch.console if "Content Security Policy" in t]
 
 

@@ -5,11 +5,11 @@ the helpers from test_browser.py.
 """
 
 import json
-import time
 
 import pytest
 
-from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console
+from e2e.conftest import wait_until
+from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console, wait_for_post
 
 # The browser's and Emscripten's own lines when the runtime cannot start: not ours to silence.
 RUNTIME_NOISE = [
@@ -31,15 +31,6 @@ NO_EVAL_CSP = (
 
 def ours(watch, kind):
     return [t for k, t in watch.console if k == kind and t.startswith("heap-device:")]
-
-
-def wait_for_post(page, site, text):
-    # page.wait_for_timeout, not time.sleep: requests are routed by this process (conftest), so a
-    # sleeping test would hold the POST it waits for.
-    deadline = time.monotonic() + 30
-    while not any(text in body for _, body in site.posts):
-        assert time.monotonic() < deadline, "the SDK's data-plane POST never came: " + text
-        page.wait_for_timeout(100)
 
 
 @pytest.mark.parametrize(
@@ -70,10 +61,7 @@ def test_blocked_runtime_is_one_clear_error_and_the_sdk_goes_on(
     watch.expected_errors += RUNTIME_NOISE + [r"^heap-device: the Python runtime could not start"]
     open_page(page, site.page(bundle, DEST, head=head))
     page.wait_for_function("() => !!(window.Heap_RS && window.Heap_RS.Heap)")
-    deadline = time.monotonic() + 30
-    while not ours(watch, "error"):
-        assert time.monotonic() < deadline, watch.console
-        page.wait_for_timeout(100)
+    wait_until(page, lambda: ours(watch, "error"), lambda: watch.console)
     page.evaluate("rudderanalytics.track('After The Runtime Failed', {n: 1})")
     wait_for_post(page, site, "After The Runtime Failed")  # the SDK and its data plane go on
     settle_console(page)
@@ -95,10 +83,7 @@ def test_queue_is_capped_while_the_runtime_does_not_come(page, site, watch):
     settle_console(page)  # the adapter warns as it queues, during that evaluate
     warnings = ours(watch, "warning")
     assert len(warnings) == 1 and "oldest are dropped" in warnings[0], warnings
-    deadline = time.monotonic() + 30
-    while not held:
-        assert time.monotonic() < deadline, "the runtime never asked for its .wasm"
-        page.wait_for_timeout(100)
+    wait_until(page, lambda: held, "the runtime never asked for its .wasm")
     held[0].continue_()
     page.wait_for_function("() => (window.__heapCalls || []).length >= 1000")
     assert heap_calls(page, "() => {}") == []  # nothing more queued than those 1,000
@@ -414,6 +399,9 @@ FUZZ = """([seed, count]) => {
 def test_seeded_fuzz_every_heap_call_is_within_heaps_limits(page, site, watch):
     watch.expected_errors.append(r"RS SDK .*ErrorHandler")
     open_page(page, site.page("micropython", {**DEST, "trackPageCalls": True}))
+    # Python runs before the fuzz: 2,000 messages fired while it still starts would wait on the
+    # page, whose queue keeps the newest 1,000, and the fuzz would reach Heap only in part.
+    page.wait_for_function("() => window.Heap_RS.running === true")
     before = page.evaluate("(window.__heapCalls || []).length")
     page.evaluate(FUZZ, [20261128, 2000])
     heap_calls(page, "() => {}")  # the marker: every fuzzed message has been handled

@@ -6,6 +6,7 @@ module itself. The browser checks it (a module script with the build's ``integri
 answers a second request for the same URL with other bytes gets no second request.
 """
 
+from e2e.conftest import wait_until
 from e2e.test_browser import DEST, heap_calls, open_page, settle_console
 from e2e.test_hardening import ours
 from e2e.test_worker import EXPECTED, POLICY, RUNS, csp_everywhere
@@ -50,11 +51,7 @@ def test_a_changed_runtime_module_is_refused_in_the_refusals_words(page, site, w
     ]
     open_page(page, site.page("micropython", DEST))
     page.wait_for_function("() => !window.Heap_RS.running && window.__rsReady")
-    deadline = 300
-    while not ours(watch, "error"):
-        page.wait_for_timeout(100)
-        deadline -= 1
-        assert deadline, watch.console
+    wait_until(page, lambda: ours(watch, "error"), lambda: watch.console)
     settle_console(page)
     [error] = ours(watch, "error")
     assert asked[0] in error and "is not the file this build wrote (sha384 sha384-" in error

@@ -10,6 +10,7 @@ rebuild only what changed is fetched.
 import json
 
 from e2e import served
+from e2e.conftest import BOOT_TIMEOUT_MS
 from heap_device.tools import cli
 from heap_device.tools.bundle import is_content_addressed, logical_name
 from heap_device.tools.output import read_manifest
@@ -34,6 +35,7 @@ def _bundle_gets(server, folder):
 
 def test_a_rebuild_meets_a_real_browser_cache(page, site, tmp_path):
     server = served.start(site.root, note_gets=True)
+    page.set_default_timeout(BOOT_TIMEOUT_MS)  # each visit starts Python (no watch fixture here)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

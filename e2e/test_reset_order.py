@@ -5,10 +5,9 @@ has its config and its destinations are ready), so the adapter logs the page's c
 Each test asserts Heap's exact call sequence (from the recording stand-in) on every bundle.
 """
 
-import time
-
 import pytest
 
+from e2e.conftest import wait_until
 from e2e.rs_pages import (
     HEAP_DEST,
     V5_URL,
@@ -17,6 +16,7 @@ from e2e.rs_pages import (
     open_ready,
     order_page,
 )
+from e2e.test_browser import settle_console
 
 IDENTIFY = "identify"
 # Pages that make 1,000 calls: each costs the SDK milliseconds of cookie and storage work before
@@ -116,7 +116,7 @@ def test_a_last_reset_arrives_with_no_message_after_it(page, site, watch, runtim
     page.evaluate("rudderanalytics.identify('u_1'); rudderanalytics.track('hidden');")
     page.evaluate("rudderanalytics.reset()")
     page.wait_for_function(
-        "(window.__heapCalls || []).filter(c => c[0] === 'resetIdentity').length === 2"
+        "() => (window.__heapCalls || []).filter(c => c[0] === 'resetIdentity').length === 2"
     )
     assert page.evaluate("window.__heapCalls") == [ident("u_0"), RESET, ident("u_1"), RESET]
 
@@ -136,15 +136,13 @@ def test_a_reset_is_never_dropped_by_the_queue_cap(page, site, watch, runtime):
         rudderanalytics.track('after');
     }"""
     )
-    deadline = time.monotonic() + MANY_CALLS_MS / 1000
-    while not held:
-        assert time.monotonic() < deadline, "the runtime never asked for its .wasm"
-        page.wait_for_timeout(100)  # not time.sleep: this process routes the requests
+    wait_until(page, lambda: held, "the runtime never asked for its .wasm", MANY_CALLS_MS)
     for request in held:
         request.continue_()
     page.unroute("**/*.wasm")
     calls = heap_calls_until(page, "track", "after", timeout=MANY_CALLS_MS)
     assert calls == [RESET] + [ident("u_%d" % i) for i in range(2, 1000)] + [track("after")]
+    settle_console(page)  # the adapter warned as it queued, during the evaluate above
     warnings = [t for k, t in watch.console if k == "warning" and t.startswith("heap-device:")]
     assert len(warnings) == 1 and "oldest are dropped" in warnings[0], warnings
 

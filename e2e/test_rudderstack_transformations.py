@@ -24,11 +24,10 @@ import copy
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 
-from e2e.conftest import REPO
+from e2e.conftest import REPO, wait_until
 from e2e.rs_pages import HEAP_DEST, heap_calls_until, open_ready, order_page
 
 BUNDLE = "micropython"  # the default build (MicroPython in a worker): one page, many cases
@@ -94,15 +93,18 @@ class DataPlaneTransformer:
 
     def release(self, page, count, order):
         """Once ``count`` requests wait, answer them in ``order`` (indexes into the held ones),
-        one at a time: each answer reaches the page before the next is sent."""
-        deadline = time.monotonic() + 60
-        while len(self.held) < count:  # page.wait_for_timeout: this process answers the routes
-            assert time.monotonic() < deadline, "%d of %d requests came" % (len(self.held), count)
-            page.wait_for_timeout(50)
+        one at a time: each answer has reached the page (its request finished) before the next
+        is sent."""
+        wait_until(
+            page,
+            lambda: len(self.held) >= count,
+            lambda: "%d of %d requests came" % (len(self.held), count),
+        )
         assert len(self.held) == count, [b["batch"][0]["event"].get("event") for _, b in self.held]
         for index in order:
-            self.fulfill(*self.held[index])
-            page.wait_for_timeout(30)
+            route, body = self.held[index]
+            with page.expect_event("requestfinished", lambda r, sent=route.request: r == sent):
+                self.fulfill(route, body)
 
 
 def test_the_stand_in_answers_as_the_sdk_reads_it():

@@ -19,6 +19,7 @@ from e2e.rs_pages import (
     order_page,
 )
 from e2e.served import start_demo, stop_demo
+from e2e.test_browser import settle_console
 
 EARLY = [["identify", "e-1"], ["reset"], ["track", "early"]]
 EARLY_CALLS = [["identify", ["e-1"]], ["resetIdentity", []], ["track", ["early", {}]]]
@@ -117,6 +118,7 @@ def test_both_destinations_load_heap_once_with_one_warning(page, site, watch, ru
     assert calls[:3] == EARLY_CALLS  # each message once, though both destinations get it
     assert_main_calls(calls[3:])
     loaded_once(page, watch)
+    settle_console(page)
     ours = [t for k, t in watch.console if k == "warning" and t.startswith("heap-device:")]
     assert len(ours) == 1 and "both" in ours[0] and "Custom Device Mode" in ours[0], ours
 
@@ -174,6 +176,7 @@ def test_consent_withdrawn_on_the_classic_loader_is_one_warning(page, site, watc
     )
     open_ready(page, url)
     assert calls_through_marker(page, CONSENT_SCRIPT) == A_B_C
+    settle_console(page)  # the warning is logged with the consent call's batch, before the marker
     ours = [t for k, t in watch.console if k == "warning" and t.startswith("heap-device:")]
     assert len(ours) == 1 and "classic loader has no stopTracking" in ours[0], ours
 

@@ -240,6 +240,9 @@ def test_a_slow_transform_under_a_burst_keeps_the_page_responsive_and_loses_noth
     """
     page.add_init_script(LONGTASKS)
     open_page(page, transform_site.page("transform-micropython", DEST))
+    # Python runs before the burst: 1,000 messages fired while it still starts (a loaded machine)
+    # wait on the page, where the queue's cap of 1,000 drops the oldest once the marker comes.
+    page.wait_for_function("() => window.Heap_RS.running === true")
     script = """() => {
         for (let i = 0; i < 1000; i++) rudderanalytics.track('Slow', {i: i});
     }"""

@@ -4,13 +4,19 @@ naming the file, nothing thrown into the page and no Heap call, while the SDK st
 data plane. The untampered copy of the same build runs."""
 
 import shutil
-import time
 from types import SimpleNamespace
 
 import pytest
 
 from e2e import served
-from e2e.test_browser import DEST, heap_calls, our_errors, settle_console, wait_for_our_error
+from e2e.test_browser import (
+    DEST,
+    heap_calls,
+    our_errors,
+    settle_console,
+    wait_for_our_error,
+    wait_for_post,
+)
 from e2e.test_worker import EXPECTED, RUNS, cross_origin_tag
 from heap_device.tools.bundle import RUNTIME_SCRIPT, logical_name
 
@@ -69,10 +75,7 @@ def test_a_changed_file_on_another_origin_is_refused_by_name(page, site, watch, 
         watch.console.clear()
         open_from(page, site, cdn, copies, case)
         page.evaluate("rudderanalytics.track('After Refusal', {case: %r})" % case)
-        deadline = time.monotonic() + 30
-        while not any(case in body and "After Refusal" in body for _, body in site.posts):
-            assert time.monotonic() < deadline, "the SDK's data-plane POST never came"
-            page.wait_for_timeout(100)
+        wait_for_post(page, site, "After Refusal", case)
         wait_for_our_error(page, watch)
         settle_console(page)
         ours = our_errors(watch)

@@ -7,7 +7,8 @@ from its own response, not from the page. The second origin is another local por
 
 import pytest
 
-from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, settle_console
+from e2e.conftest import wait_until
+from e2e.test_browser import DEST, V5_URL, heap_calls, open_page, our_errors, settle_console
 from heap_device.tools.bundle import RUNTIME_SCRIPT, logical_name
 from heap_device.tools.output import entry_file
 
@@ -37,7 +38,9 @@ EXPECTED = [
 ]
 
 
-def infos(watch):
+def infos(page, watch):
+    """heap-device's info lines, once every line the page logged so far has arrived."""
+    settle_console(page)
     return [t for k, t in watch.console if t.startswith("heap-device:") and k == "info"]
 
 
@@ -64,7 +67,7 @@ def test_python_runs_in_a_worker_and_the_page_only_applies(page, site, watch, bu
     [worker] = [w.url.rsplit("/", 1) for w in page.workers]
     assert worker[0] == site.origin + "/" + bundle and logical_name(worker[1]) == RUNTIME_SCRIPT
     assert page.evaluate(ON_PAGE) == []  # no interpreter, no module was fetched by the page
-    assert infos(watch) == []
+    assert infos(page, watch) == []
     early = page.evaluate("window.__heapCalls")[:50]
     assert early == [["track", ["early %d" % i, {"i": i}]] for i in range(50)]
 
@@ -79,7 +82,7 @@ def test_runs_in_a_worker_under_the_documented_csp_sent_as_a_header(page, site, 
     open_page(page, site.page("micropython", DEST))
     assert heap_calls(page, RUNS) == EXPECTED
     assert len(page.workers) == 1 and page.evaluate(ON_PAGE) == []
-    assert infos(watch) == []
+    assert infos(page, watch) == []  # settled: the policy's refusals would have arrived too
     assert not [t for _, t in watch.console if "Content Security Policy" in t and "data:," not in t]
     assert watch.heap_requests == [V5_URL]
 
@@ -96,13 +99,9 @@ def test_csp_without_wasm_unsafe_eval_is_one_clear_error(page, site, watch):
         r"^Aborted\(",
     ]
     open_page(page, site.page("micropython", DEST))
-    deadline = 30_000
-    while not [t for k, t in watch.console if k == "error" and t.startswith("heap-device:")]:
-        page.wait_for_timeout(100)
-        deadline -= 100
-        assert deadline > 0, watch.console
+    wait_until(page, lambda: our_errors(watch), lambda: watch.console)
     settle_console(page)
-    ours = [t for k, t in watch.console if k == "error" and t.startswith("heap-device:")]
+    ours = our_errors(watch)
     assert len(ours) == 1 and "wasm-unsafe-eval" in ours[0] and "Fix:" in ours[0], ours
     assert watch.heap_requests == []
 
@@ -112,7 +111,7 @@ def test_csp_refusing_the_worker_runs_python_on_the_page_with_one_info_line(page
     watch.expected_errors.append(r"Content Security Policy")  # Chromium's own line
     open_page(page, site.page("micropython", DEST))
     assert heap_calls(page, RUNS) == EXPECTED
-    lines = infos(watch)
+    lines = infos(page, watch)
     assert len(lines) == 1 and lines[0].startswith(FALLBACK) and "worker-src" in lines[0], lines
     assert page.workers == []
     assert page.evaluate(ON_PAGE) != []  # the interpreter did load on the page
@@ -124,7 +123,7 @@ def test_bundle_on_another_origin_runs_in_a_same_origin_bootstrap_worker(
     # new Worker(<other origin>) is refused; a blob: module on the page's origin imports ours.
     open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(other_origin, site)))
     assert heap_calls(page, RUNS) == EXPECTED
-    assert infos(watch) == []
+    assert infos(page, watch) == []
     assert [w.url[:5] for w in page.workers] == ["blob:"]
     assert page.evaluate(ON_PAGE) == []
 
@@ -139,7 +138,7 @@ def test_bundle_on_another_origin_under_a_csp(page, site, watch, other_origin):
     csp_everywhere(site, watch, policy)
     open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn, site)))
     assert heap_calls(page, RUNS) == EXPECTED
-    assert infos(watch) == [] and [w.url[:5] for w in page.workers] == ["blob:"]
+    assert infos(page, watch) == [] and [w.url[:5] for w in page.workers] == ["blob:"]
 
 
 def test_bundle_on_another_origin_without_blob_workers_runs_on_the_page(
@@ -154,7 +153,7 @@ def test_bundle_on_another_origin_without_blob_workers_runs_on_the_page(
     watch.expected_errors.append(r"Content Security Policy")
     open_page(page, site.page("micropython", DEST, tag=cross_origin_tag(cdn, site)))
     assert heap_calls(page, RUNS) == EXPECTED
-    lines = infos(watch)
+    lines = infos(page, watch)
     assert len(lines) == 1 and lines[0].startswith(FALLBACK), lines
     assert page.workers == []
 
@@ -174,6 +173,6 @@ def test_no_module_workers_runs_python_on_the_page(page, site, watch, missing):
     page.add_init_script(NO_MODULE_WORKERS[missing])
     open_page(page, site.page("micropython", DEST))
     assert heap_calls(page, RUNS) == EXPECTED
-    lines = infos(watch)
+    lines = infos(page, watch)
     assert len(lines) == 1 and lines[0].startswith(FALLBACK), lines
     assert page.evaluate(ON_PAGE) != []
