@@ -9,6 +9,8 @@ script is the stand-in (`heap_calls`). One browser, MicroPython.
 
 import json
 
+from e2e.test_pytest_plugin import HEAD
+from e2e.test_pytest_plugin import SHOP_CALLS as SHOP  # made before the SDK has arrived
 from heap_device.tools.testing import subset
 
 # RudderStack's v1.1 loading snippet, as its docs gave it to sites (one line there), with a
@@ -25,15 +27,6 @@ var a=document.getElementsByTagName("script")[0];a.parentNode.insertBefore(r,a)}
 e.load("2bEsvPzSgeJwyoLYuxSvk3iXKyF","https://shopxyz.dataplane.rudderstack.com"),e.page()}();
 </script>
 """
-# Made while the SDK is still on its way: the snippet's array keeps them until the SDK takes them.
-SHOP = """<script>
-rudderanalytics.identify('shopper-9', {plan: 'pro'});
-</script></head><body>
-<button id="pay" onclick="rudderanalytics.track('Order Completed', {total: 42.5, currency: 'EUR'})">
-Pay</button>
-</body></html>
-"""
-HEAD = '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">\n'
 SDK_URL = "https://cdn.rudderlabs.com/v1.1/rudder-analytics.min.js"
 DATA_PLANE = "https://shopxyz.dataplane.rudderstack.com"
 
