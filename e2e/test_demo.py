@@ -6,21 +6,17 @@ the demo's Heap stand-in received, in the order the page gave the properties. Ch
 conftest.py (browser_type_launch_args); every request must stay on the demo server, nothing in the
 page may execute from data, and the demo's own files set no timer but the data plane's refresh.
 
-HEAP_DEVICE_SCREENSHOT=1 also writes the scripted session's screenshot to docs/demo.png.
+docs/demo.png is taken by `make screenshot` (e2e/demo_screenshot.py), not here.
 """
 
 import json
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from e2e.served import start_demo, stop_demo
 from heap_device.tools.server import STANDIN as STANDIN_FILE
 
-REPO = Path(__file__).resolve().parent.parent
 STANDIN = STANDIN_FILE.read_text(encoding="utf-8")
 # Like Heap's own heap.js, a stand-in that announces nothing: the demo sees its script's load event.
 QUIET_HEAP = STANDIN.replace("standin: true", "standin: false").replace(
@@ -368,8 +364,6 @@ def test_scripted_session_screenshot(visit, server, tmp_path):
     page.screenshot(path=str(tmp_path / "demo-phone.png"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the page scrolls sideways at phone width"
-    if os.environ.get("HEAP_DEVICE_SCREENSHOT") == "1":
-        shutil.copyfile(shot, REPO / "docs" / "demo.png")
 
 
 def test_pyodide_pyscript_transform_and_live_mode(page, tmp_path):
