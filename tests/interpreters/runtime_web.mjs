@@ -11,13 +11,17 @@ const [root, input] = process.argv.slice(2);
 const runtime = await import(pathToFileURL(path.join(root, 'static', 'heap-device-runtime.js')).href);
 const glue = fs.readFileSync(path.join(root, 'static', 'runtime', 'micropython.js'), 'utf8');
 const create = new Function(glue + '\nreturn createHeapDevicePython;')();
-const wasm = fs.readFileSync(path.join(root, 'static', 'runtime', 'micropython.wasm'));
+const wasm = await WebAssembly.compile(fs.readFileSync(path.join(root, 'static', 'runtime', 'micropython.wasm')));
 const given = JSON.parse(fs.readFileSync(input, 'utf8'));
 const printed = [];
 const runs = [];
 for (const run of given.runs) {
   const module = await create({
-    wasmBinary: wasm,
+    // as the runtime module does: the glue is handed the instance of the compiled .wasm
+    instantiateWasm: function (imports, receive) {
+      WebAssembly.instantiate(wasm, imports).then(function (instance) { receive(instance); });
+      return {};
+    },
     print: function (text) { printed.push(text); },
     printErr: function (text) { printed.push(text); }
   });
