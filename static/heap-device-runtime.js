@@ -210,20 +210,26 @@ export function boot() {
 
 if (inWorker) {
   // Now: the worker started at the adapter's tag evaluation. A failure is posted to the page,
-  // which says it once, in its words; else Python's first batch says it runs, and from then on
-  // the page posts arrays of strings.
+  // which says it once, in its words; else Python's first batch says it runs. The page sends
+  // each item (JSON text) as it comes, in arrays, from the moment this worker exists: those that
+  // come before Python runs wait here, in order, so the settings are answered as soon as it runs,
+  // not once the page's main thread (often busy with the SDK's own start) has heard that it does.
+  // A number in an array takes back the item sent as that number (counted from 0): the page's
+  // queue cap dropped it (static/page/transport.js).
   var bridge = null;
+  var held = [], sent = 0;
   // Answers go back together: every batch from one message of the page's (a burst), posted at
   // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
   // The first item's answer (the settings': the loader plan, which asks for heap.js) goes at
   // once, before Python imports the mapping for the messages after it.
   var ANSWER_MS = 60;
   var settled = false;
-  self.onmessage = function (event) {
+  var answer = function (items) {
     var answers = [], since = performance.now();
-    if (!settled) mark('settings-received');
-    for (var i = 0; i < event.data.length; i++) {
-      var batch = bridge.receive(event.data[i]);
+    for (var i = 0; i < items.length; i++) {
+      // taken back: too late, Python had it already
+      if (typeof items[i] !== 'string') continue;
+      var batch = bridge.receive(items[i]);
       if (batch) answers.push(batch);
       if (!settled) mark('settings-answered');
       if (answers.length && (!settled || performance.now() - since > ANSWER_MS)) {
@@ -235,11 +241,25 @@ if (inWorker) {
     }
     if (answers.length) self.postMessage(answers);
   };
+  self.onmessage = function (event) {
+    if (!sent++) mark('settings-received');
+    if (bridge) return answer(event.data);
+    // Python could not start (the page was told): nothing will take them
+    if (!held) return;
+    event.data.forEach(function (item) {
+      if (typeof item === 'string') held.push(item);
+      else held[item] = null;
+    });
+  };
   boot().then(function (python) {
     bridge = python;
     self.postMessage([bridge.start()]);
     mark('started');
+    var waiting = held;
+    held = null;
+    answer(waiting.filter(function (item) { return item !== null; }));
   }, function (error) {
+    held = null;
     self.postMessage({ failed: String((error && error.message) || error), refused: error && error.refused });
   });
 }

@@ -1,10 +1,11 @@
 /* boot.js (worker builds): start Python in a dedicated module Web Worker, so the page's main
  * thread only posts strings and applies batches; where no worker can start, on the page instead.
- * Either way Python's first batch says it runs, then running() hands over what waited. */
+ * Either way Python's first batch says it runs, then running() hands over what waited (the
+ * worker has been sent every item as it came, and holds them until Python runs). */
 
 import { applyBatch } from './heap.js';
 import { PREFIX, fileUrl, integrityOf } from './state.js';
-import { fail, refuse, running } from './transport.js';
+import { fail, refuse, running, sendAheadTo, takeBackAhead } from './transport.js';
 import { fetchVerified } from './trust.js';
 
 /** Start the runtime: a worker, else Python on the page. */
@@ -48,6 +49,8 @@ function startWorker(state, url) {
     if (!state.receiver) running(state, post);
     for (var i = 0; i < e.data.length; i++) applyBatch(e.data[i]);
   };
+  // What waits goes now, and each item as it comes: the worker holds them until Python runs.
+  sendAheadTo(state, post);
   // The worker itself did not start (CSP, no module workers).
   worker.onerror = function (e) {
     if (e.preventDefault) e.preventDefault();
@@ -64,6 +67,7 @@ function startWorker(state, url) {
 // could answer differently. (Importing verified bytes from a blob: would need blob: in
 // script-src, which the policy that refused the worker likely lacks.)
 function startOnPage(state, why) {
+  takeBackAhead(state);
   console.info(PREFIX + 'Python runs on the page, not in a Web Worker (' + why + ').');
   var url = fileUrl(state, state.build.runtimeScript);
   var expected = integrityOf(state, state.build.runtimeScript);

@@ -16,11 +16,16 @@ export function handOver(state, text, keep) {
   // nothing will ever take it (the error said why)
   if (state.failed) return;
   var queue = state.queue;
-  queue.push({ text: text, keep: !!keep });
+  queue.push({ text: text, keep: !!keep, posted: -1 });
+  if (state.ahead) sendAhead(state, queue[queue.length - 1]);
   // The cap counts messages: + 1 for the settings item.
   if (queue.length <= QUEUE_CAP + 1) return;
   for (var i = 0; i < queue.length && queue[i].keep; i++) {}
-  if (i < queue.length) queue.splice(i, 1);
+  if (i < queue.length) {
+    // one the worker holds goes there too (by its number)
+    if (queue[i].posted >= 0) state.ahead(queue[i].posted);
+    queue.splice(i, 1);
+  }
   if (!state.capWarned) {
     console.warn(PREFIX + QUEUE_CAP + ' messages wait for the Python runtime, which has not ' +
       'started; the oldest are dropped from now on');
@@ -28,15 +33,43 @@ export function handOver(state, text, keep) {
   state.capWarned = true;
 }
 
+function sendAhead(state, entry) {
+  entry.posted = state.sentAhead++;
+  state.ahead(entry.text);
+}
+
 function handOverNow(receiver, text) {
   try { receiver(text); } catch (e) { console.error(PREFIX + 'could not hand over a message', e); }
 }
 
+/** A worker is starting Python: from now on each item is also sent to it at once, through
+ * `send(text)`, and held there until Python runs (what waits already goes first); a dropped one is
+ * unsent, `send(number)`, the number being its place among those sent. The worker then answers
+ * the settings as soon as Python runs, without waiting for the page's main thread, which is often
+ * busy with the SDK's own start just then. The queue keeps every item until Python runs. */
+export function sendAheadTo(state, send) {
+  if (state.failed || state.receiver) return;
+  state.ahead = send;
+  state.queue.forEach(function (entry) { if (entry.posted < 0) sendAhead(state, entry); });
+}
+
+/** The worker that was sent items ahead is gone (Python starts elsewhere): nothing was sent. */
+export function takeBackAhead(state) {
+  state.ahead = null;
+  state.sentAhead = 0;
+  state.queue.forEach(function (entry) { entry.posted = -1; });
+}
+
 /** Python takes items now, through `receiver(text)`: what queued up goes first, in order (also
- * what is handed over while it goes: Python on the page may make the page call the SDK). */
+ * what is handed over while it goes: Python on the page may make the page call the SDK); what
+ * was sent ahead is Python's already. */
 export function running(state, receiver) {
   if (state.onRunning) state.onRunning();
-  while (state.queue.length) handOverNow(receiver, state.queue.shift().text);
+  state.ahead = null;
+  while (state.queue.length) {
+    var entry = state.queue.shift();
+    if (entry.posted < 0) handOverNow(receiver, entry.text);
+  }
   state.receiver = receiver;
 }
 
@@ -46,6 +79,7 @@ export function fail(state, cause) {
   if (state.failed || state.receiver) return;
   state.failed = true;
   state.queue.length = 0;
+  state.ahead = null;
   console.error(PREFIX + 'the Python runtime could not start (' + cause + '), so Heap gets no ' +
     'events. Fix: serve ' + state.base + ' (the whole folder heap-device build wrote, .wasm as ' +
     "application/wasm) and allow 'wasm-unsafe-eval' in the Content-Security-Policy (see " +
@@ -58,6 +92,7 @@ export function refuse(state, refused) {
   if (state.failed || state.receiver) return;
   state.failed = true;
   state.queue.length = 0;
+  state.ahead = null;
   console.error(PREFIX + refused);
 }
 

@@ -36,7 +36,7 @@ function workerPage(base = 'https://site.test/heap/') {
   return { ...browser, state };
 }
 
-test('worker: its first answer says Python runs; what waited goes in one post, in order', async () => {
+test('worker: what waited goes in one post at once, then each item as it comes; its first answer says Python runs', async () => {
   const { state, win } = workerPage();
   const ready = [];
   win.addEventListener('heap-device:ready', (e) => ready.push(e.detail.runtime));
@@ -46,12 +46,30 @@ test('worker: its first answer says Python runs; what waited goes in one post, i
   const worker = FakeWorker.last;
   assert.equal(worker.url, 'https://site.test/heap/heap-device-runtime.js');
   assert.deepEqual(worker.options, { type: 'module', name: 'heap-device' });
-  assert.deepEqual(worker.posted, []); // nothing before Python answers: no clock, no handshake
-  worker.onmessage({ data: [READY] });
+  await Promise.resolve();
+  // sent before Python runs: the worker holds them and answers the settings as soon as it runs
+  assert.deepEqual(worker.posted, [['settings', 'm1']]);
   handOver(state, 'm2');
+  worker.onmessage({ data: [READY] });
+  handOver(state, 'm3');
   await Promise.resolve();
   assert.deepEqual(ready, ['micropython']);
-  assert.deepEqual(worker.posted, [['settings', 'm1', 'm2']]);
+  assert.deepEqual(worker.posted, [['settings', 'm1'], ['m2', 'm3']]);
+});
+
+test('worker: a worker that does not start hands everything sent to it to Python on the page', async () => {
+  const { state, lines } = workerPage();
+  handOver(state, 'settings', true);
+  startWorker(state);
+  handOver(state, 'm1');
+  await Promise.resolve();
+  assert.deepEqual(FakeWorker.last.posted, [['settings', 'm1']]);
+  FakeWorker.last.terminate = () => {};
+  globalThis.document = Object.assign(globalThis.document || {}, { createElement: () => ({}), head: { appendChild: () => {} } });
+  FakeWorker.last.onerror({ message: 'refused' });
+  assert.equal(state.ahead, null);
+  assert.deepEqual(state.queue.map((entry) => [entry.text, entry.posted]), [['settings', -1], ['m1', -1]]);
+  assert.match(lines[0][1], /Python runs on the page, not in a Web Worker \(the Web Worker did not start: refused/);
 });
 
 // A runtime module on another origin, and the sha384 its build wrote into BUILD.integrity.

@@ -116,6 +116,36 @@ test('in a worker: Python says it runs, then answers the settings and a message,
   assert.deepEqual(worker.fetched, [BASE + WASM_NAME]);
 });
 
+test('in a worker: items sent before Python runs wait, in order, and are answered as soon as it runs', async (t) => {
+  t.after(leaveWorker);
+  const worker = fakeWorker({ [BASE + WASM_NAME]: WASM });
+  await importModule(rendered(micropythonBuild()));
+  const dropped = JSON.stringify({ type: 'track', messageId: 'm-0', event: 'Dropped by the cap' });
+  const later = JSON.stringify({ type: 'track', messageId: 'm-2', event: 'Later' });
+  // the page's queue cap took back item 1 (dropped) after it was sent
+  worker.scope.onmessage({ data: [SETTINGS, dropped] });
+  worker.scope.onmessage({ data: [TRACK, 1, later] });
+  assert.equal(worker.posted.length, 0); // Python is not running yet
+  await until(() => worker.posted.length === 3);
+  assert.equal(JSON.parse(worker.posted[0][0]).ops[0][1], 'heap-device:ready');
+  // the settings' answer first, on its own; then the rest together
+  assert.equal(worker.posted[1].length, 1);
+  assert.equal(JSON.parse(worker.posted[1][0]).ops[0][0], 'plan');
+  const names = worker.posted[2].map((batch) => JSON.parse(batch).ops.find((op) => op[0] === 'call')[2][0]);
+  assert.deepEqual(names, ['Bought', 'Later']);
+});
+
+test('in a worker that could not start Python, what the page sends is dropped quietly', async (t) => {
+  t.after(leaveWorker);
+  const worker = fakeWorker({});
+  await importModule(rendered(micropythonBuild()));
+  worker.scope.onmessage({ data: [SETTINGS] });
+  await until(() => worker.posted.length === 1);
+  assert.ok(worker.posted[0].failed, JSON.stringify(worker.posted[0]));
+  worker.scope.onmessage({ data: [TRACK] });
+  assert.equal(worker.posted.length, 1);
+});
+
 test('without compileStreaming the verified bytes are compiled: Python runs the same', async (t) => {
   const streaming = WebAssembly.compileStreaming;
   t.after(() => { WebAssembly.compileStreaming = streaming; leaveWorker(); });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createState } from '../../static/page/state.js';
-import { fail, handOver, QUEUE_CAP, running } from '../../static/page/transport.js';
+import { fail, handOver, QUEUE_CAP, running, sendAheadTo, takeBackAhead } from '../../static/page/transport.js';
 import { fakeBrowser } from './fake.mjs';
 
 const newState = () => createState({ boot: 'worker', fields: null }, null, 'https://cdn.test/heap/');
@@ -94,4 +94,62 @@ test('dev hooks: each item as it is handed over, and the moment Python runs', ()
   running(state, () => {});
   handOver(state, 'b');
   assert.deepEqual(seen, ['a', 'running', 'b']);
+});
+
+// ---- A worker starting Python is sent each item ahead (boot.js) --------------------------------
+
+test('sent ahead: what waits, then each item as it comes; once Python runs, none goes twice', () => {
+  fakeBrowser();
+  const state = newState();
+  const sent = [];
+  const got = [];
+  handOver(state, 'settings', true);
+  handOver(state, 'one');
+  sendAheadTo(state, (item) => sent.push(item));
+  handOver(state, 'two');
+  assert.deepEqual(sent, ['settings', 'one', 'two']);
+  assert.equal(state.queue.length, 3); // kept until Python runs (the cap, a worker that fails)
+  running(state, (text) => got.push(text));
+  handOver(state, 'three');
+  assert.deepEqual(got, ['three']);
+  assert.deepEqual(state.queue, []);
+  assert.deepEqual(sent, ['settings', 'one', 'two']);
+});
+
+test('sent ahead: an item the cap drops is taken back by its number', () => {
+  const { lines } = fakeBrowser();
+  const state = newState();
+  const sent = [];
+  sendAheadTo(state, (item) => sent.push(item));
+  handOver(state, 'settings', true);
+  for (let i = 0; i < QUEUE_CAP + 2; i++) handOver(state, 'm' + i);
+  // settings is 0, m0 is 1, m1 is 2: the two oldest messages go, here and in the worker
+  assert.deepEqual(sent.slice(-4), ['m' + QUEUE_CAP, 1, 'm' + (QUEUE_CAP + 1), 2]);
+  assert.equal(sent.filter((item) => typeof item === 'number').length, 2);
+  assert.equal(state.queue.length, QUEUE_CAP + 1);
+  assert.equal(lines.length, 1);
+});
+
+test('taken back (the worker failed, Python starts on the page): every item goes, in order', () => {
+  fakeBrowser();
+  const state = newState();
+  const got = [];
+  handOver(state, 'settings', true);
+  sendAheadTo(state, () => {});
+  handOver(state, 'one');
+  takeBackAhead(state);
+  handOver(state, 'two');
+  running(state, (text) => got.push(text));
+  assert.deepEqual(got, ['settings', 'one', 'two']);
+});
+
+test('nothing is sent ahead once the runtime failed', () => {
+  fakeBrowser();
+  const state = newState();
+  const sent = [];
+  handOver(state, 'settings', true);
+  fail(state, 'blocked');
+  sendAheadTo(state, (item) => sent.push(item));
+  handOver(state, 'late');
+  assert.deepEqual(sent, []);
 });
