@@ -9,7 +9,9 @@ link, which a dedicated worker's fetches go through too) and, for the CPU, a cgr
 whole browser (DevTools' CPU throttling does not slow a worker); see bench/netlab.py.
 
 Per run, profile and variant: a fresh browser profile, a cold visit, then a repeat visit (a new
-tab, same profile: whatever the HTTP cache holds is used). Variants are interleaved, their order
+tab, same profile: whatever the HTTP cache holds is used). The cold visit's page stays open
+LINGER_S after Heap's first call, as a visitor reads a page: Chromium writes its code caches
+meanwhile (a script's on its second load, a .wasm's compiled code a few seconds after it runs). Variants are interleaved, their order
 alternating run by run. Writes bench/results-network.json and the network part of
 docs/benchmarks.md.
 
@@ -62,6 +64,7 @@ PAD_SOURCES = [  # real minified classic scripts, never run, for the stand-in's 
 STATIC_CACHE = "public, max-age=86400"  # every script and .wasm, as a CDN would
 PAGE_CACHE = "no-cache"  # the page: revalidated each visit
 TIMEOUT_MS = 60_000
+LINGER_S = 3.0  # how long the cold visit's page stays open after Heap's first call
 DEV = "dev"  # this checkout's --dev build: the same start-up, with its steps marked in the worker
 CPU_LOOP = 30_000_000  # iterations of the busy loop that checks the CPU factor
 RESOURCES = {  # what each timing is read from: (label, test on the URL path)
@@ -248,9 +251,10 @@ class Lab:
             throttle.close()
 
 
-def visit(lab, context, url, folder, profile):
+def visit(lab, context, url, folder, profile, linger_s=0.0):
     """One page load: when the SDK's script, its source config, heap.js and the integration's files
-    arrived, the first Heap call (ms from navigation start), and the bytes the server sent."""
+    arrived, the first Heap call (ms from navigation start), and the bytes the server sent. The
+    page stays open `linger_s` after all that."""
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     cdp = context.new_cdp_session(page)
@@ -289,6 +293,8 @@ def visit(lab, context, url, folder, profile):
                 workers.append(worker.evaluate(WORKER_TIMELINE))
             except Exception:  # noqa: BLE001 - a worker that ended has nothing to say
                 pass
+        if linger_s:
+            page.wait_for_timeout(linger_s * 1000)
     finally:
         context.remove_listener("requestfinished", note)
         page.close()
@@ -524,6 +530,7 @@ def main(argv=None):
             "heap_js_gzip": HEAP_GZIP,
             "static_cache": STATIC_CACHE,
             "page_cache": PAGE_CACHE,
+            "cold_visit_stays_s": LINGER_S,
             "cfs_period_us": netlab.CFS_PERIOD_US,
             "shares_tasks": netlab.SHARES_TASKS,
         },
@@ -549,7 +556,8 @@ def one_run(lab, profile, variant, raw, n, problems):
     try:
         url = "%s/%s.html" % (lab.origin, variant)
         for kind in ("cold", "repeat"):
-            got = visit(lab, context, url, variant, netlab.PROFILES[profile])
+            linger = LINGER_S if kind == "cold" else 0.0
+            got = visit(lab, context, url, variant, netlab.PROFILES[profile], linger)
             raw[kind].append(got)
             if got["errors"]:
                 problems.append(

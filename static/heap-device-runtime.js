@@ -106,19 +106,21 @@ function startMicroPython() {
 
 // The .wasm as a compiled WebAssembly.Module, once its bytes are what the build wrote. It is
 // compiled while it arrives (compiling runs nothing; the browser overlaps it with the download)
-// and, beside that, hashed once all of it is in (trust.js): only then can it be instantiated.
-// Where no stream can be compiled (no compileStreaming, no body stream), the verified bytes are.
+// and, beside that, a copy is hashed once all of it is in (trust.js): only then can it be
+// instantiated. The fetch's own Response is the one compiled: Chromium then keeps the compiled
+// code with the cached file (after a visit of a few seconds) and a later visit skips compiling
+// (a Response made here, e.g. from a tee()'d body, has no cache to keep it in). Where no stream
+// can be compiled (no compileStreaming, no body, a server that does not say application/wasm),
+// the verified bytes are.
 function compileVerified(url) {
   return fetchFound(url).then(function (response) {
     var streamed = null;
     if (typeof WebAssembly.compileStreaming === 'function' && response.body &&
-        typeof response.body.tee === 'function') {
-      var branches = response.body.tee();
-      streamed = WebAssembly.compileStreaming(new Response(branches[0], {
-        headers: { 'Content-Type': 'application/wasm' }
-      }));
+        typeof response.clone === 'function') {
+      var copy = response.clone();
+      streamed = WebAssembly.compileStreaming(response);
       streamed.catch(function () {}); // bytes that do not compile are refused by verify() first
-      response = new Response(branches[1]);
+      response = copy;
     }
     return response.arrayBuffer().then(function (bytes) {
       return verify(url, bytes, BUILD.integrity[url.slice(base.length)]);

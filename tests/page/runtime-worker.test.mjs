@@ -60,7 +60,8 @@ function fakeWorker(files) {
     const body = files[String(url)];
     // a real Response: its body is a stream, as the .wasm's compiled while it arrives
     if (body === undefined) return Promise.resolve(new Response('not here', { status: 404 }));
-    return Promise.resolve(new Response(new Uint8Array(body)));
+    const type = String(url).endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
+    return Promise.resolve(new Response(new Uint8Array(body), { headers: { 'Content-Type': type } }));
   };
   globalThis.WorkerGlobalScope = WorkerGlobalScope;
   globalThis.self = scope;
@@ -156,19 +157,38 @@ test('without compileStreaming the verified bytes are compiled: Python runs the 
   assert.equal(JSON.parse(worker.posted[0][0]).ops[0][1], 'heap-device:ready');
 });
 
-test('a .wasm is compiled as it arrives, and instantiated only once verified', async (t) => {
-  const { compileStreaming, instantiate } = WebAssembly;
+test("a .wasm is compiled as it arrives, from the fetch's own Response, and instantiated only once verified", async (t) => {
+  const { compile, compileStreaming, instantiate } = WebAssembly;
   const seen = [];
-  t.after(() => Object.assign(WebAssembly, { compileStreaming, instantiate }) && leaveWorker());
-  WebAssembly.compileStreaming = (response) => { seen.push('compile stream'); return compileStreaming(response); };
+  const fetched = [];
+  t.after(() => Object.assign(WebAssembly, { compile, compileStreaming, instantiate }) && leaveWorker());
+  WebAssembly.compileStreaming = (response) => {
+    // the very Response fetch gave (Chromium keeps compiled code only with that one)
+    seen.push(fetched.includes(response) ? 'compile the fetched stream' : 'compile another stream');
+    return compileStreaming(response);
+  };
+  WebAssembly.compile = (bytes) => { seen.push('compile bytes'); return compile(bytes); };
   WebAssembly.instantiate = (module, imports) => {
     seen.push(module instanceof WebAssembly.Module ? 'instantiate module' : 'instantiate bytes');
     return instantiate(module, imports);
   };
   const worker = fakeWorker({ [BASE + WASM_NAME]: WASM });
+  const fetch = worker.scope.fetch;
+  worker.scope.fetch = globalThis.fetch = (url) => fetch(url).then((response) => { fetched.push(response); return response; });
   await importModule(rendered(micropythonBuild()));
   await until(() => worker.posted.length === 1);
-  assert.deepEqual(seen, ['compile stream', 'instantiate module']);
+  assert.deepEqual(seen, ['compile the fetched stream', 'instantiate module']);
+});
+
+test('a .wasm served as application/octet-stream: its verified bytes are compiled, Python runs', async (t) => {
+  t.after(leaveWorker);
+  const worker = fakeWorker({ [BASE + WASM_NAME]: WASM });
+  const fetch = worker.scope.fetch;
+  worker.scope.fetch = globalThis.fetch = (url) => fetch(url).then((response) =>
+    new Response(response.body, { headers: { 'Content-Type': 'application/octet-stream' } }));
+  await importModule(rendered(micropythonBuild()));
+  await until(() => worker.posted.length === 1);
+  assert.equal(JSON.parse(worker.posted[0][0]).ops[0][1], 'heap-device:ready');
 });
 
 test('a burst is answered in one post, every batch in order', async (t) => {
