@@ -11,9 +11,9 @@ whole browser (DevTools' CPU throttling does not slow a worker); see bench/netla
 Per run, profile and variant: a fresh browser profile, a cold visit, then a repeat visit (a new
 tab, same profile: whatever the HTTP cache holds is used). The cold visit's page stays open
 LINGER_S after Heap's first call, as a visitor reads a page: Chromium writes its code caches
-meanwhile (a script's on its second load, a .wasm's compiled code a few seconds after it runs). Variants are interleaved, their order
-alternating run by run. Writes bench/results-network.json and the network part of
-docs/benchmarks.md.
+meanwhile (a script's on its second load, a .wasm's compiled code a few seconds after it
+runs). Variants are interleaved, their order alternating run by run. Writes
+bench/results-network.json and the network part of docs/benchmarks.md.
 
 Usage: .venv/bin/python bench/network.py [--runs N] [--profiles desktop,mobile] [--results FILE]
        [--no-docs] [--variant NAME=DIR ...]
