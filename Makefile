@@ -9,7 +9,7 @@ PORT   ?= 8000
 # waiting on Chromium, so two processes keep this 2-core machine busy. WORKERS=0: one process.
 WORKERS ?= 2
 
-.PHONY: setup test unit node e2e lint demo screenshot bench build dist clean runtime runtime-check
+.PHONY: setup test unit node e2e lint demo screenshot bench build dist clean runtime runtime-check minify
 
 setup: $(VENV)/.installed $(VENV)/.xdist node_modules/.installed .browser-ready .servers-ready
 
@@ -99,6 +99,12 @@ clean:
 # no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root.
 runtime:
 	$(MAKE) -C runtime
+
+# The scripts a build ships, minified by terser (Debian's: make -C runtime toolchain) into
+# static/minified/, which is committed: a build needs no Node. Run it after an edit to static/page/,
+# static/heap-device-runtime.js or the runtime's glue (tests/test_minified.py says when).
+minify: setup
+	$(PY) -m heap_device.tools.minified --write
 
 # Rebuild both from the sources and compare byte for byte with the committed files (CI runs it).
 runtime-check:
