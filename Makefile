@@ -96,9 +96,11 @@ clean:
 
 # Our MicroPython, from runtime/ (runtime/README.md): the web build into static/runtime/ and the
 # host build for `heap-device try`. The built files are committed: users, `make test` and CI need
-# no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root.
+# no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root. Its glue
+# is in the runtime module a build ships minified: then make minify.
 runtime:
 	$(MAKE) -C runtime
+	$(MAKE) --no-print-directory minify
 
 # The scripts a build ships, minified by terser (Debian's: make -C runtime toolchain) into
 # static/minified/, which is committed: a build needs no Node. Run it after an edit to static/page/,
@@ -106,7 +108,9 @@ runtime:
 minify: setup
 	$(PY) -m heap_device.tools.minified --write
 
-# Rebuild both from the sources and compare byte for byte with the committed files (CI runs it).
+# Rebuild both from the sources and compare byte for byte with the committed files (CI runs it),
+# and static/minified/ with what terser makes of today's scripts.
 runtime-check:
 	$(MAKE) -C runtime check
 	$(MAKE) -C runtime/host check
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_minified.py  # terser's output, with terser
