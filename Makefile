@@ -9,7 +9,7 @@ PORT   ?= 8000
 # waiting on Chromium, so two processes keep this 2-core machine busy. WORKERS=0: one process.
 WORKERS ?= 2
 
-.PHONY: setup test unit node e2e lint demo screenshot bench build dist clean runtime runtime-check
+.PHONY: setup test unit node e2e lint demo screenshot bench build dist clean runtime runtime-check minify
 
 setup: $(VENV)/.installed $(VENV)/.xdist node_modules/.installed .browser-ready .servers-ready
 
@@ -96,11 +96,21 @@ clean:
 
 # Our MicroPython, from runtime/ (runtime/README.md): the web build into static/runtime/ and the
 # host build for `heap-device try`. The built files are committed: users, `make test` and CI need
-# no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root.
+# no toolchain. `make -C runtime toolchain` (and runtime/host) installs Debian's, as root. Its glue
+# is in the runtime module a build ships minified: then make minify.
 runtime:
 	$(MAKE) -C runtime
+	$(MAKE) --no-print-directory minify
 
-# Rebuild both from the sources and compare byte for byte with the committed files (CI runs it).
+# The scripts a build ships, minified by terser (Debian's: make -C runtime toolchain) into
+# static/minified/, which is committed: a build needs no Node. Run it after an edit to static/page/,
+# static/heap-device-runtime.js or the runtime's glue (tests/test_minified.py says when).
+minify: setup
+	$(PY) -m heap_device.tools.minified --write
+
+# Rebuild both from the sources and compare byte for byte with the committed files (CI runs it),
+# and static/minified/ with what terser makes of today's scripts.
 runtime-check:
 	$(MAKE) -C runtime check
 	$(MAKE) -C runtime/host check
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_minified.py  # terser's output, with terser

@@ -1,7 +1,9 @@
 """The web build's last step: its outputs as committed, and what they were built from.
 
-    python3 finish.py BUILD OUT          BUILD/hd.js + hd.wasm -> OUT/micropython.js (minified,
-                                         no module loader's tail), OUT/micropython.wasm,
+    python3 finish.py BUILD OUT          BUILD/transforms/hd.js + hd.wasm -> OUT/micropython.js
+                                         (minified, no module loader's tail), OUT/micropython.wasm;
+                                         BUILD/core/ likewise -> OUT/micropython-core.js and .wasm
+                                         (the runtime for builds without a transform);
                                          OUT/build.json
     python3 finish.py --compare A B      exit 1 naming each file of B that A does not equal
 
@@ -23,7 +25,16 @@ sys.path.insert(0, os.path.join(HERE, "variant"))
 from frozen import frozen_files  # noqa: E402
 
 PACKAGE = os.path.join(HERE, "..", "heap_device")
-OUTPUTS = ("micropython.js", "micropython.wasm", "build.json")
+# The build folder of each runtime (runtime/Makefile) and the name its outputs take: the one for
+# builds with a site's transform, and the one without the modules only a transform uses.
+FLAVOURS = {"transforms": "micropython", "core": "micropython-core"}
+OUTPUTS = (
+    "micropython.js",
+    "micropython.wasm",
+    "micropython-core.js",
+    "micropython-core.wasm",
+    "build.json",
+)
 # Emscripten's closing lines register the factory with CommonJS or AMD loaders: on a page with
 # RequireJS an anonymous define() would be the runtime module's side effect. It is a plain var.
 LOADER_TAIL = re.compile(
@@ -59,15 +70,15 @@ def minify(text):
 
 
 def finish(build, out):
-    glue = read(os.path.join(build, "hd.js")).decode("utf-8")
-    glue, count = LOADER_TAIL.subn("\n", glue)
-    if count != 1:
-        sys.exit("finish.py: the glue's module-loader tail was not found: Emscripten changed?")
     os.makedirs(out, exist_ok=True)
-    files = {
-        "micropython.js": minify(glue),
-        "micropython.wasm": read(os.path.join(build, "hd.wasm")),
-    }
+    files = {}
+    for folder, name in FLAVOURS.items():
+        glue = read(os.path.join(build, folder, "hd.js")).decode("utf-8")
+        glue, count = LOADER_TAIL.subn("\n", glue)
+        if count != 1:
+            sys.exit("finish.py: the glue's module-loader tail was not found: Emscripten changed?")
+        files[name + ".js"] = minify(glue)
+        files[name + ".wasm"] = read(os.path.join(build, folder, "hd.wasm"))
     record = {
         "micropython": "v1.27.0",
         "variant": "runtime/variant",

@@ -1,9 +1,11 @@
 import json
+import re
 
 import pytest
 
 from heap_device.core.calls import handle
 from heap_device.core.settings import resolve_settings
+from heap_device.tools import bundle
 
 APP_ID = "1234567890"
 
@@ -40,3 +42,8 @@ def as_javascript_writes(value):
     """JSON text as JSON.stringify writes it: characters raw, lone surrogate halves escaped."""
     text = json.dumps(value, ensure_ascii=False)
     return "".join("\\u%04x" % ord(ch) if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def without_build(text):
+    """A shipped script with its BUILD line as static/minified/ keeps it."""
+    return re.sub(r"\n?var BUILD = \{.*\};\n", lambda _: bundle.MINIFIED_BUILD, text, count=1)

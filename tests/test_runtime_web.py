@@ -17,18 +17,20 @@ import sys
 import types
 
 import pytest
-from conftest import as_javascript_writes
+from conftest import as_javascript_writes, without_build
 from vectors import APP, BRIDGE, CALLS, CONSENT, TRANSFORMS
 
 from heap_device.browser.bridge import Bridge
+from heap_device.tools import bundle
 from heap_device.tools import transform as site_transform
 from heap_device.tools.assets import REPO_DIR
 
 RUNNER = REPO_DIR / "tests" / "interpreters" / "runtime_web.mjs"
 
 
-def run_web(runs, tmp_path):
-    """[(site source or None, [texts])] -> each run's [start batch, answers...] from our wasm."""
+def run_web(runs, tmp_path, build=None):
+    """[(site source or None, [texts])] -> each run's [start batch, answers...] from our wasm:
+    the build a bundle ships (micropython-core without a transform), or `build`."""
     if shutil.which("node") is None:
         pytest.fail("node is needed to run heap-device's MicroPython (make test installs it)")
     given = []
@@ -38,7 +40,7 @@ def run_web(runs, tmp_path):
             path = tmp_path / ("site%d.py" % number)
             path.write_text(source, encoding="utf-8")
             site = base64.b64encode(site_transform.compile_mpy(path)).decode("ascii")
-        given.append({"site": site, "texts": texts})
+        given.append({"site": site, "texts": texts, "build": build})
     data = tmp_path / "runs.json"
     data.write_text(json.dumps({"runs": given}), encoding="utf-8")
     done = subprocess.run(
@@ -196,3 +198,46 @@ def test_doubles_survive_the_round_trip(tmp_path):
         back += [call[2][1][key] for key in sorted(call[2][1])]
     assert len(back) == len(values)
     assert [struct.pack("<d", float(v)) for v in back] == [struct.pack("<d", v) for v in values]
+
+
+def test_a_build_ships_the_runtime_without_transform_modules_only_without_a_transform(tmp_path):
+    transform = tmp_path / "site.py"
+    transform.write_text("def transformEvent(event, metadata):\n    return event\n")
+    for site, own in ((None, "micropython-core"), (transform, "micropython")):
+        files = bundle.bundle_files("micropython", transform=site)
+        [wasm] = [n for n in files if bundle.logical_name(n) == "micropython/micropython.wasm"]
+        assert files[wasm] == bundle.OWN_RUNTIME / (own + ".wasm")
+        # Its runtime module carries the glue of the same build (minified with it).
+        [name] = [n for n in files if bundle.logical_name(n) == bundle.RUNTIME_SCRIPT]
+        shipped = files[name].decode("utf-8")
+        rendered = bundle.render_runtime_module("micropython", site=site is not None)
+        glue = (bundle.OWN_RUNTIME / (own + ".js")).read_text(encoding="utf-8")
+        assert glue.strip() in rendered
+        path = bundle.minified_path(bundle.script_template(rendered))
+        assert without_build(shipped) == path.read_text(encoding="utf-8")
+
+
+def test_the_runtime_without_transform_modules_has_none_of_them(tmp_path):
+    names = ("re", "time", "random", "hashlib", "binascii", "struct")
+    probe = "".join(
+        "try:\n    import %s\n    FOUND.append(%r)\nexcept ImportError:\n    pass\n" % (n, n)
+        for n in names
+    )
+    source = (
+        "import collections\nFOUND = []\n"
+        + probe
+        + "FOUND += ['deque'] if hasattr(collections, 'deque') else []\n"
+        "def transformEvent(event, metadata):\n"
+        "    event['event'] = 'found:' + ','.join(FOUND)\n"
+        "    return event\n"
+    )
+    message = json.dumps({"type": "track", "messageId": "m", "event": "E", "properties": {}})
+    found = {}
+    for build in ("micropython", "micropython-core"):
+        [answers] = run_web([(source, [settings_item({}), message])], tmp_path, build)
+        calls = [op for op in json.loads(answers[2])["ops"] if op[0] == "call"]
+        found[build] = calls[0][2][0]
+    assert found == {
+        "micropython": "found:" + ",".join(names + ("deque",)),
+        "micropython-core": "found:",
+    }

@@ -61,9 +61,12 @@ DEV_REPORT = "browser/report.py"
 # (MicroPython 1.27: mpy v6, sys.implementation._mpy & 0xff; tests/test_mpy.py checks it).
 MPY_VERSION = 6
 # heap-device's own MicroPython (runtime/README.md): the committed output of `make runtime`.
-# build.json names the heap_device files frozen into the .wasm (and their sha256).
+# build.json names the heap_device files frozen into the .wasm (and their sha256). It is built
+# twice, each a glue (.js) and a .wasm: with the modules a site's transform may import, and
+# without them for builds that have no transform (6.7 KB less brotli); a build serves either as
+# micropython.wasm.
 OWN_RUNTIME = STATIC / "runtime"
-OWN_GLUE = "micropython.js"
+OWN_BUILDS = {True: "micropython", False: "micropython-core"}  # by: has a site transform
 OWN_RECORD = "build.json"
 # Where the runtime script takes the glue in (MicroPython worker builds only).
 GLUE_LINE = "// micropython glue\n"
@@ -110,6 +113,14 @@ PYSCRIPT_MICROPYTHON = (
 )
 # The line of a built script that holds what the build wrote into it (build_of reads it back).
 BUILD_LINE = re.compile(r"^(\s*var BUILD = )(\{.*\});$", re.MULTILINE)
+# The scripts as a build ships them, minified by terser in the repository (`make minify`,
+# heap_device/tools/minified.py), so that a build needs no Node. Everything but the BUILD object
+# is the same for every build of one kind: that text, with BUILD_STANDIN for the object, is what
+# is minified, and names the file its minified form is kept in; the object is written in after,
+# so the chain of trust hashes the bytes that ship.
+MINIFIED = STATIC / "minified"
+BUILD_STANDIN = "__heap_device_build__()"
+MINIFIED_BUILD = "var BUILD=%s;" % BUILD_STANDIN
 
 
 def browser_modules(boot=DEFAULT_BOOT, site=False, dev=True):
@@ -149,13 +160,19 @@ def own_runtime_record():
         ) from None
 
 
-def runtime_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None):
-    """{name in the interpreter's folder: source Path} of the interpreter a build ships."""
+def runtime_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, site=True):
+    """{name in the interpreter's folder: source Path} of the interpreter a build ships.
+
+    `site`: the build has a site transform (our MicroPython without one leaves out its modules).
+    """
     if runtime == "micropython" and boot == "pyscript":
         package, names = PYSCRIPT_MICROPYTHON
     else:
         package, names = RUNTIME_FILES[runtime]
-    folder = OWN_RUNTIME if package is None else assets.package_dir(package, pyodide_dir)
+    if package is None:
+        own = OWN_BUILDS[bool(site)]
+        return {name: OWN_RUNTIME / name.replace("micropython", own, 1) for name in names}
+    folder = assets.package_dir(package, pyodide_dir)
     return {name: folder / name for name in names}
 
 
@@ -256,8 +273,31 @@ def build_of(text):
     return build if isinstance(build, dict) and "runtime" in build else None
 
 
+def script_template(text):
+    """A rendered script with BUILD_STANDIN for its BUILD object: what `make minify` minifies."""
+    match = BUILD_LINE.search(text)
+    return text[: match.start(2)] + BUILD_STANDIN + text[match.end(2) :]
+
+
+def minified_path(template):
+    """Where static/minified/ keeps the minified form of a script_template."""
+    return MINIFIED / (hashlib.sha256(template.encode("utf-8")).hexdigest()[:16] + ".js")
+
+
+def shipped_script(text):
+    """A rendered script as a build writes it: its minified form (static/minified/) with the same
+    BUILD object; as rendered when there is none (static/ edited since `make minify`, which
+    tests/test_minified.py says)."""
+    path = minified_path(script_template(text))
+    if not path.is_file():
+        return text
+    line = "\nvar BUILD = %s;\n" % BUILD_LINE.search(text).group(2)
+    return path.read_text(encoding="utf-8").replace(MINIFIED_BUILD, line, 1).lstrip("\n")
+
+
 def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None, integrity_of=None):
-    """The heap-device.js a build writes (deterministic, so it can be hashed); dev: --dev.
+    """The heap-device.js of a build as assembled (deterministic; the build ships it minified,
+    shipped_script); dev: --dev.
 
     `site`: the site transform's module files; with one the page hands over whole messages (§9).
     `paths`: the content-addressed names of what it loads ({"micropython/": "micropython.<hash>/",
@@ -279,13 +319,15 @@ def render_adapter(runtime, boot=DEFAULT_BOOT, dev=False, site=(), paths=None, i
 
 
 def render_runtime_module(
-    runtime, pack=MODULE_PACK, interpreter=None, dev=False, integrity_of=None
+    runtime, pack=MODULE_PACK, interpreter=None, dev=False, integrity_of=None, site=True
 ):
-    """The heap-device-runtime.js a worker build writes: its module pack (None: none) and
+    """The heap-device-runtime.js of a worker build as rendered (shipped minified, as the entry):
+    its module pack (None: none) and
     interpreter folder (as served: content-addressed names); dev (--dev) marks its start-up steps
     for the bench. `integrity_of`: {served name: SRI} of the pack and the interpreter's files;
     trust.js (which verifies them) is copied in where the module says ``// trust.js``, and, for
-    MicroPython, our runtime's glue where it says ``// micropython glue``."""
+    MicroPython, our runtime's glue where it says ``// micropython glue`` (`site`: of the build
+    with a transform's modules)."""
     build = {
         "runtime": runtime,
         "pack": pack,
@@ -296,7 +338,7 @@ def render_runtime_module(
         build["dev"] = True
     glue = ""
     if runtime == "micropython":
-        path = OWN_RUNTIME / OWN_GLUE
+        path = OWN_RUNTIME / (OWN_BUILDS[bool(site)] + ".js")
         if not path.is_file():
             raise UsageError(f"{path} is missing: {assets.fix_missing_runtime()}")
         glue = path.read_text(encoding="utf-8")
@@ -378,7 +420,7 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
                 raise UsageError(f"{pyscript_dist} has no {pattern}: {assets.fix_missing()}")
             for name in found:
                 files["pyscript/" + name] = pyscript_dist / name
-    for name, source in runtime_files(runtime, boot, pyodide_dir).items():
+    for name, source in runtime_files(runtime, boot, pyodide_dir, bool(site)).items():
         files[runtime + "/" + name] = source
     for source in files.values():
         if isinstance(source, Path) and not source.is_file():
@@ -395,8 +437,15 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         folder = paths[runtime + "/"]
         names = [pack] if pack else []
         names += [name for name in served if name.startswith(folder)]
-        runtime_js = render_runtime_module(
-            runtime, pack, folder, dev, {name: _integrity(served[name]) for name in sorted(names)}
+        runtime_js = shipped_script(
+            render_runtime_module(
+                runtime,
+                pack,
+                folder,
+                dev,
+                {name: _integrity(served[name]) for name in sorted(names)},
+                bool(site),
+            )
         ).encode("utf-8")
         paths[RUNTIME_SCRIPT] = hashed_name(RUNTIME_SCRIPT, runtime_js)
         served[paths[RUNTIME_SCRIPT]] = runtime_js
@@ -406,6 +455,6 @@ def bundle_files(runtime, boot=DEFAULT_BOOT, pyodide_dir=None, dev=False, transf
         # the files it fetches by itself are not verified).
         core = served_name(PYSCRIPT_CORE, paths)
         loads = {core: _integrity(served[core])}
-    entry = render_adapter(runtime, boot, dev, site, paths, loads).encode("utf-8")
+    entry = shipped_script(render_adapter(runtime, boot, dev, site, paths, loads)).encode("utf-8")
     served[hashed_name(ENTRY, entry)] = entry
     return served

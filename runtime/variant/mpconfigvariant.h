@@ -59,27 +59,33 @@
 #define MICROPY_OPT_LOAD_ATTR_FAST_PATH (1)
 #define MICROPY_OPT_MAP_LOOKUP_CACHE (1)
 
-// Modules. The core: json, collections.OrderedDict, io, sys. A transform also gets: re (with
-// sub, groups and spans), math, time, random, hashlib (sha256), binascii (hex, base64, crc32),
-// collections.deque, struct.
+// Modules. The core: json, collections.OrderedDict, io, sys, math. A transform also gets: re
+// (with sub, groups and spans), time, random, hashlib (sha256), binascii (hex, base64, crc32),
+// collections.deque, struct. The web runtime is built twice (runtime/web/Makefile): with them,
+// for builds with a site's transform (the host build is that one too), and without them
+// (HEAP_DEVICE_TRANSFORMS 0), for builds without: a cold visit then loads 6.7 KB less.
+#ifndef HEAP_DEVICE_TRANSFORMS
+#define HEAP_DEVICE_TRANSFORMS (1)
+#endif
 #define MICROPY_PY_JSON (1)
 #define MICROPY_PY_JSON_SEPARATORS (1)
 #define MICROPY_PY_COLLECTIONS_ORDEREDDICT (1)
-#define MICROPY_PY_COLLECTIONS_DEQUE (1)
-#define MICROPY_PY_COLLECTIONS_DEQUE_ITER (1)
-#define MICROPY_PY_COLLECTIONS_DEQUE_SUBSCR (1)
-#define MICROPY_PY_RE (1)
-#define MICROPY_PY_RE_SUB (1)
-#define MICROPY_PY_RE_MATCH_GROUPS (1)
-#define MICROPY_PY_RE_MATCH_SPAN_START_END (1)
 #define MICROPY_PY_MATH_CONSTANTS (1)
 #define MICROPY_PY_MATH_ISCLOSE (1)
-#define MICROPY_PY_TIME (1)
-#define MICROPY_PY_RANDOM (1)
-#define MICROPY_PY_RANDOM_EXTRA_FUNCS (1)
-#define MICROPY_PY_HASHLIB (1)
-#define MICROPY_PY_BINASCII (1)
-#define MICROPY_PY_BINASCII_CRC32 (1)
+#define MICROPY_PY_COLLECTIONS_DEQUE (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_COLLECTIONS_DEQUE_ITER (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_COLLECTIONS_DEQUE_SUBSCR (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RE (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RE_SUB (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RE_MATCH_GROUPS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RE_MATCH_SPAN_START_END (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_TIME (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RANDOM (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_RANDOM_EXTRA_FUNCS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_HASHLIB (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BINASCII (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BINASCII_CRC32 (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_STRUCT (HEAP_DEVICE_TRANSFORMS)
 
 // Left out: the compiler (eval, exec, compile), asyncio, os, select, errno, cmath, heapq,
 // uctypes, deflate, framebuf, array slices, memoryview, input, help, the REPL.
