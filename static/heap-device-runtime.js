@@ -9,14 +9,11 @@
 var BUILD = {"runtime": "micropython", "pack": null, "interpreter": "micropython/", "integrity": {}};
 
 // Dev builds mark each start-up step in the worker's timeline (the bench reads them).
-function mark(step) {
-  if (BUILD.dev) performance.mark('heap-device:' + step);
-}
+function mark(step) { if (BUILD.dev) performance.mark('heap-device:' + step); }
 
 // trust.js
 
-// MicroPython builds: the glue of heap-device's own MicroPython (static/runtime/micropython.js,
-// built by runtime/), which defines createHeapDevicePython.
+// MicroPython builds: our MicroPython's glue (static/runtime/), defines createHeapDevicePython.
 // micropython glue
 
 // This module's folder. A build on another origin starts it from a same-origin blob: that
@@ -36,14 +33,12 @@ function importVerified(url) {
   return fetchFile(url).then(function () { return import(url); });
 }
 
-// Every other file of the interpreter's folder that it fetches (the .wasm; Pyodide's standard
-// library and lock file) is asked for at once, beside the interpreter's script instead of after
-// it. In the worker, whose global scope is ours alone, the interpreter starts as soon as its
-// script is in, and its own fetch of each file is answered with the verified bytes once they
-// are (a refused file never answers: the refusal alone is said, not the interpreter's failure).
-// On the page (whose fetch is the site's), the interpreter starts once all are verified and
-// fetches each again, normally from the HTTP cache: a blob: URL of the verified bytes would need
-// blob: in the page's connect-src.
+// Every other file of the interpreter's folder that it fetches (Pyodide's .wasm, standard
+// library and lock file) is asked for at once, beside its script. In the worker (whose global
+// scope is ours) the interpreter starts once its script is in, and its own fetch of each file is
+// answered with the verified bytes (a refused file never answers: the refusal alone is said). On
+// the page (whose fetch is the site's) it starts once all are verified and fetches each again,
+// normally from the HTTP cache (a blob: URL would need blob: in the page's connect-src).
 function startInterpreter(script, start) {
   var names = Object.keys(BUILD.integrity).filter(function (name) {
     return name.indexOf(BUILD.interpreter) === 0 && !/\.m?js$/.test(name);
@@ -79,9 +74,8 @@ function startInterpreter(script, start) {
 var SITE_FILE = 'site_transform.mpy';
 
 // heap-device's MicroPython: the glue is this file's own (verified with it), the .wasm is
-// compiled as it arrives and instantiated once its bytes are verified (no second fetch),
-// heap_device is frozen in, and a site's transform is handed over in memory. Resolves to the
-// bridge: start(), receive(text).
+// compiled as it arrives and instantiated once verified, heap_device is frozen in, and a site's
+// transform is handed over in memory. Resolves to the bridge: start(), receive(text).
 function startMicroPython() {
   var wasm = compileVerified(base + BUILD.interpreter + 'micropython.wasm');
   var pack = BUILD.pack ? fetchFile(base + BUILD.pack) : Promise.resolve(null);
@@ -106,17 +100,14 @@ function startMicroPython() {
 
 // The .wasm as a compiled WebAssembly.Module, once its bytes are what the build wrote. It is
 // compiled while it arrives (compiling runs nothing; the browser overlaps it with the download)
-// and, beside that, a copy is hashed once all of it is in (trust.js): only then can it be
-// instantiated. The fetch's own Response is the one compiled: Chromium then keeps the compiled
-// code with the cached file (after a visit of a few seconds) and a later visit skips compiling
-// (a Response made here, e.g. from a tee()'d body, has no cache to keep it in). Where no stream
-// can be compiled (no compileStreaming, no body, a server that does not say application/wasm),
-// the verified bytes are.
+// and a copy is hashed once all of it is in (trust.js): only then can it be instantiated. The
+// fetch's own Response is compiled: Chromium keeps its compiled code with the cached file and a
+// later visit skips compiling (a Response made here has no cache). Where no stream can be
+// compiled (no compileStreaming, a server that does not say application/wasm), the bytes are.
 function compileVerified(url) {
   return fetchFound(url).then(function (response) {
     var streamed = null;
-    if (typeof WebAssembly.compileStreaming === 'function' && response.body &&
-        typeof response.clone === 'function') {
+    if (typeof WebAssembly.compileStreaming === 'function' && response.body) {
       var copy = response.clone();
       streamed = WebAssembly.compileStreaming(response);
       streamed.catch(function () {}); // bytes that do not compile are refused by verify() first
@@ -162,9 +153,8 @@ export function micropythonBridge(module, files) {
   };
 }
 
-// Pyodide: its script is verified, then imported by its URL; so is the script it imports
-// itself (pyodide.asm.mjs), before Pyodide starts. Every other file it fetches (the .wasm,
-// the standard library, the lock file) is verified through the worker's fetch.
+// Pyodide: its script and the one it imports (pyodide.asm.mjs) are verified before it starts,
+// then imported by URL; every other file it fetches is verified through the worker's fetch.
 function startPyodide() {
   var folder = base + BUILD.interpreter;
   var asm = fetchFile(folder + 'pyodide.asm.mjs');
@@ -212,25 +202,19 @@ export function boot() {
 
 if (inWorker) {
   // Now: the worker started at the adapter's tag evaluation. A failure is posted to the page,
-  // which says it once, in its words; else Python's first batch says it runs. The page sends
-  // each item (JSON text) as it comes, in arrays, from the moment this worker exists: those that
-  // come before Python runs wait here, in order, so the settings are answered as soon as it runs,
-  // not once the page's main thread (often busy with the SDK's own start) has heard that it does.
-  // A number in an array takes back the item sent as that number (counted from 0): the page's
-  // queue cap dropped it (static/page/transport.js).
-  var bridge = null;
-  var held = [], sent = 0;
+  // which says it once; else Python's first batch says it runs. The page sends each item (JSON
+  // text, in arrays) as it comes: those before Python runs wait here, in order, and the settings
+  // are answered as soon as it runs, not once the page's (often busy) main thread has heard so.
+  // A number takes back the item sent as that number (from 0): the page's queue cap dropped it.
+  var bridge = null, held = [], sent = 0, settled = false;
   // Answers go back together: every batch from one message of the page's (a burst), posted at
-  // least every ANSWER_MS while a long burst is worked through, so Heap's calls do not wait long.
-  // The first item's answer (the settings': the loader plan, which asks for heap.js) goes at
-  // once, before Python imports the mapping for the messages after it.
+  // least every ANSWER_MS while a long burst is worked through. The first item's answer (the
+  // settings': the loader plan, which asks for heap.js) goes at once.
   var ANSWER_MS = 60;
-  var settled = false;
   var answer = function (items) {
     var answers = [], since = performance.now();
     for (var i = 0; i < items.length; i++) {
-      // taken back: too late, Python had it already
-      if (typeof items[i] !== 'string') continue;
+      if (typeof items[i] !== 'string') continue; // taken back too late: Python had it
       var batch = bridge.receive(items[i]);
       if (batch) answers.push(batch);
       if (!settled) mark('settings-answered');
@@ -246,8 +230,7 @@ if (inWorker) {
   self.onmessage = function (event) {
     if (!sent++) mark('settings-received');
     if (bridge) return answer(event.data);
-    // Python could not start (the page was told): nothing will take them
-    if (!held) return;
+    if (!held) return; // Python could not start (the page was told): nothing takes them
     event.data.forEach(function (item) {
       if (typeof item === 'string') held.push(item);
       else held[item] = null;
@@ -257,9 +240,9 @@ if (inWorker) {
     bridge = python;
     self.postMessage([bridge.start()]);
     mark('started');
-    var waiting = held;
+    var waiting = held.filter(function (item) { return item !== null; });
     held = null;
-    answer(waiting.filter(function (item) { return item !== null; }));
+    answer(waiting);
   }, function (error) {
     held = null;
     self.postMessage({ failed: String((error && error.message) || error), refused: error && error.refused });

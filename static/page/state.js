@@ -27,12 +27,11 @@ export function createState(build, tag, base) {
     tagDestinationId: tag ? tag.getAttribute('data-destination-id') : null,
 
     // transport.js: items (JSON text) wait in `queue` until Python runs, then go to `receiver`.
-    // A worker that is starting Python is sent each item `ahead` (posted: its number) and holds
-    // it; the queue keeps it too, until Python runs, for the cap and in case the worker fails.
+    // A worker starting Python is sent each item `ahead` (an entry's `posted`: its number) and
+    // holds it; the queue keeps it too until Python runs (the cap; a worker that fails).
     queue: [],
     receiver: null,
-    ahead: null,
-    sentAhead: 0,
+    ahead: null, sentAhead: 0,
     failed: false,
     capWarned: false,
 
