@@ -105,7 +105,7 @@ runtime:
 # The scripts a build ships, minified by terser (Debian's: make -C runtime toolchain) into
 # static/minified/, which is committed: a build needs no Node. Run it after an edit to static/page/,
 # static/heap-device-runtime.js or the runtime's glue (tests/test_minified.py says when).
-minify: setup
+minify:
 	$(PY) -m heap_device.tools.minified --write
 
 # Rebuild both from the sources and compare byte for byte with the committed files (CI runs it),

@@ -218,7 +218,7 @@ def test_a_build_ships_the_runtime_without_transform_modules_only_without_a_tran
 
 
 def test_the_runtime_without_transform_modules_has_none_of_them(tmp_path):
-    names = ("re", "time", "random", "hashlib", "binascii", "struct")
+    names = ("re", "time", "random", "hashlib", "binascii", "struct", "array")
     probe = "".join(
         "try:\n    import %s\n    FOUND.append(%r)\nexcept ImportError:\n    pass\n" % (n, n)
         for n in names

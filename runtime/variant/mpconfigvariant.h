@@ -6,6 +6,14 @@
 // build's own files (runtime/variant/mpconfigvariant.mk and runtime/web/ for the web build).
 // What each module costs the web build is in runtime/README.md.
 
+// The web runtime is built twice (runtime/web/Makefile): with HEAP_DEVICE_TRANSFORMS 1 (the
+// default; the host build is this one) for builds with a site's transform, and with 0 for builds
+// without, which leave out every module and language feature only a transform uses (8.4 KB
+// brotli of the .wasm; the core's vectors run on both, tests/test_runtime_web.py).
+#ifndef HEAP_DEVICE_TRANSFORMS
+#define HEAP_DEVICE_TRANSFORMS (1)
+#endif
+
 // The floor: MicroPython's core features; everything else below is asked for by name.
 #define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_CORE_FEATURES)
 
@@ -38,22 +46,23 @@
 // Deep recursion in a transform raises RuntimeError instead of crashing the interpreter.
 #define MICROPY_STACK_CHECK (1)
 
-// Language features a transform may use.
+// Language features a transform may use; the core itself uses unicode str, partition and
+// next(it, default).
 #define MICROPY_PY_BUILTINS_STR_UNICODE (1)
-#define MICROPY_PY_BUILTINS_STR_CENTER (1)
 #define MICROPY_PY_BUILTINS_STR_PARTITION (1)
-#define MICROPY_PY_BUILTINS_STR_SPLITLINES (1)
-#define MICROPY_PY_BUILTINS_BYTES_HEX (1)
-#define MICROPY_PY_BUILTINS_FROZENSET (1)
 #define MICROPY_PY_BUILTINS_NEXT2 (1)
 #define MICROPY_PY_BUILTINS_ROUND_INT (1)
-#define MICROPY_PY_BUILTINS_NOTIMPLEMENTED (1)
-#define MICROPY_PY_BUILTINS_SLICE_ATTRS (1)
-#define MICROPY_PY_ALL_SPECIAL_METHODS (1)
-#define MICROPY_PY_REVERSE_SPECIAL_METHODS (1)
-#define MICROPY_PY_DESCRIPTORS (1)
-#define MICROPY_PY_DELATTR_SETATTR (1)
-#define MICROPY_PY_FUNCTION_ATTRS (1)
+#define MICROPY_PY_BUILTINS_STR_CENTER (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_STR_SPLITLINES (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_BYTES_HEX (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_FROZENSET (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_NOTIMPLEMENTED (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_SLICE_ATTRS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_ALL_SPECIAL_METHODS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_REVERSE_SPECIAL_METHODS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_DESCRIPTORS (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_DELATTR_SETATTR (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_FUNCTION_ATTRS (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_SYS_MAXSIZE (1)
 #define MICROPY_MODULE_BUILTIN_INIT (1)
 #define MICROPY_OPT_LOAD_ATTR_FAST_PATH (1)
@@ -61,17 +70,12 @@
 
 // Modules. The core: json, collections.OrderedDict, io, sys, math. A transform also gets: re
 // (with sub, groups and spans), time, random, hashlib (sha256), binascii (hex, base64, crc32),
-// collections.deque, struct. The web runtime is built twice (runtime/web/Makefile): with them,
-// for builds with a site's transform (the host build is that one too), and without them
-// (HEAP_DEVICE_TRANSFORMS 0), for builds without: a cold visit then loads 6.7 KB less.
-#ifndef HEAP_DEVICE_TRANSFORMS
-#define HEAP_DEVICE_TRANSFORMS (1)
-#endif
+// collections.deque, struct, array.
 #define MICROPY_PY_JSON (1)
 #define MICROPY_PY_JSON_SEPARATORS (1)
 #define MICROPY_PY_COLLECTIONS_ORDEREDDICT (1)
 #define MICROPY_PY_MATH_CONSTANTS (1)
-#define MICROPY_PY_MATH_ISCLOSE (1)
+#define MICROPY_PY_MATH_ISCLOSE (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_COLLECTIONS_DEQUE (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_COLLECTIONS_DEQUE_ITER (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_COLLECTIONS_DEQUE_SUBSCR (HEAP_DEVICE_TRANSFORMS)
@@ -86,6 +90,7 @@
 #define MICROPY_PY_BINASCII (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_BINASCII_CRC32 (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_STRUCT (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_ARRAY (HEAP_DEVICE_TRANSFORMS)
 
 // Left out: the compiler (eval, exec, compile), asyncio, os, select, errno, cmath, heapq,
 // uctypes, deflate, framebuf, array slices, memoryview, input, help, the REPL.
