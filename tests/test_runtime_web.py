@@ -223,11 +223,20 @@ def test_the_runtime_without_transform_modules_has_none_of_them(tmp_path):
         "try:\n    import %s\n    FOUND.append(%r)\nexcept ImportError:\n    pass\n" % (n, n)
         for n in names
     )
+    # The core's math is frexp and ldexp alone (core/jstext.py); complex numbers are a
+    # transform's only.
+    extras = (
+        "FOUND += ['deque'] if hasattr(collections, 'deque') else []\n"
+        "FOUND += ['math.sin'] if hasattr(math, 'sin') else []\n"
+        "try:\n    complex\n    FOUND.append('complex')\nexcept NameError:\n    pass\n"
+        "pair = (math.frexp(6.0), math.ldexp(0.75, 3))\n"
+        "FOUND += ['frexp'] if pair == ((0.75, 3), 6.0) else []\n"
+    )
     source = (
-        "import collections\nFOUND = []\n"
+        "import collections\nimport math\nFOUND = []\n"
         + probe
-        + "FOUND += ['deque'] if hasattr(collections, 'deque') else []\n"
-        "def transformEvent(event, metadata):\n"
+        + extras
+        + "def transformEvent(event, metadata):\n"
         "    event['event'] = 'found:' + ','.join(FOUND)\n"
         "    return event\n"
     )
@@ -238,6 +247,6 @@ def test_the_runtime_without_transform_modules_has_none_of_them(tmp_path):
         calls = [op for op in json.loads(answers[2])["ops"] if op[0] == "call"]
         found[build] = calls[0][2][0]
     assert found == {
-        "micropython": "found:" + ",".join(names + ("deque",)),
-        "micropython-core": "found:",
+        "micropython": "found:" + ",".join(names + ("deque", "math.sin", "complex", "frexp")),
+        "micropython-core": "found:frexp",
     }

@@ -6,6 +6,7 @@
 // The including file sets the site's transform with hd_set_site and calls hd_start, then
 // hd_collect_if_asked after each top-level step.
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "py/gc.h"
@@ -132,3 +133,34 @@ mp_obj_t mp_builtin_open(size_t n_args, const mp_obj_t *args, mp_map_t *kwargs) 
     mp_raise_OSError(MP_ENOENT);
 }
 MP_DEFINE_CONST_FUN_OBJ_KW(mp_builtin_open_obj, 1, mp_builtin_open);
+
+#if !HEAP_DEVICE_TRANSFORMS
+// math in a build without a transform: what heap_device's core uses (core/jstext.py), as
+// MicroPython's math has them (py/modmath.c). The rest of math, and complex numbers (which use
+// its trigonometry), were 16 KB of the .wasm, 9.1 KB brotli (runtime/README.md).
+static mp_obj_t math_frexp(mp_obj_t x_in) {
+    int exponent;
+    mp_float_t fraction = MICROPY_FLOAT_C_FUN(frexp)(mp_obj_get_float(x_in), &exponent);
+    mp_obj_t pair[2] = { mp_obj_new_float(fraction), mp_obj_new_int(exponent) };
+    return mp_obj_new_tuple(2, pair);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(math_frexp_obj, math_frexp);
+
+static mp_obj_t math_ldexp(mp_obj_t x_in, mp_obj_t exponent_in) {
+    return mp_obj_new_float(MICROPY_FLOAT_C_FUN(ldexp)(mp_obj_get_float(x_in), mp_obj_get_int(exponent_in)));
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(math_ldexp_obj, math_ldexp);
+
+static const mp_rom_map_elem_t math_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_math) },
+    { MP_ROM_QSTR(MP_QSTR_frexp), MP_ROM_PTR(&math_frexp_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ldexp), MP_ROM_PTR(&math_ldexp_obj) },
+};
+static MP_DEFINE_CONST_DICT(math_globals, math_globals_table);
+
+const mp_obj_module_t heap_device_math_module = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&math_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR_math, heap_device_math_module);
+#endif

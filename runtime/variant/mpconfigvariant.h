@@ -8,7 +8,7 @@
 
 // The web runtime is built twice (runtime/web/Makefile): with HEAP_DEVICE_TRANSFORMS 1 (the
 // default; the host build is this one) for builds with a site's transform, and with 0 for builds
-// without, which leave out every module and language feature only a transform uses (8.4 KB
+// without, which leave out every module and language feature only a transform uses (17.5 KB
 // brotli of the .wasm; the core's vectors run on both, tests/test_runtime_web.py).
 #ifndef HEAP_DEVICE_TRANSFORMS
 #define HEAP_DEVICE_TRANSFORMS (1)
@@ -68,12 +68,18 @@
 #define MICROPY_OPT_LOAD_ATTR_FAST_PATH (1)
 #define MICROPY_OPT_MAP_LOOKUP_CACHE (1)
 
-// Modules. The core: json, collections.OrderedDict, io, sys, math. A transform also gets: re
+// Modules. The core: json, collections.OrderedDict, io, sys, math (frexp, ldexp). A transform
+// also gets all of math, complex numbers, and: re
 // (with sub, groups and spans), time, random, hashlib (sha256), binascii (hex, base64, crc32),
 // collections.deque, struct, array.
 #define MICROPY_PY_JSON (1)
 #define MICROPY_PY_JSON_SEPARATORS (1)
 #define MICROPY_PY_COLLECTIONS_ORDEREDDICT (1)
+// The core's math is frexp and ldexp (core/jstext.py): a build without a transform has only
+// those (runtime/common/heap_device.c), not MicroPython's math with its trigonometry; nor
+// complex numbers, which nothing but a transform could make.
+#define MICROPY_PY_MATH (HEAP_DEVICE_TRANSFORMS)
+#define MICROPY_PY_BUILTINS_COMPLEX (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_MATH_CONSTANTS (1)
 #define MICROPY_PY_MATH_ISCLOSE (HEAP_DEVICE_TRANSFORMS)
 #define MICROPY_PY_COLLECTIONS_DEQUE (HEAP_DEVICE_TRANSFORMS)
